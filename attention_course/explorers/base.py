@@ -1,0 +1,177 @@
+"""The interactive-figure pattern every chapter uses, and the registry of explorers.
+
+An explorer builds its matplotlib figure and its ipywidgets controls once.
+When a control changes, ``update()`` moves the existing artists (``set_data``,
+``set_height``, ``set_text`` …) and ``refresh()`` shows them: never a new
+figure per change. To stay well inside the 50 ms budget the figure is blitted:
+after the first full draw the layout is frozen and the static part (axes,
+ticks, labels, legends) is cached as a background; a change restores that
+background and redraws only the artists listed in ``self.animated``. In a Jupyter kernel the canvas is an ipympl widget; anywhere else
+(tests, the benchmark) it is a plain Agg canvas, so every explorer can be
+driven without a browser:
+
+    ex = WeightedAverageExplorer(interactive=False)
+    ex.set(sigma=2.0)          # same path as dragging the slider
+    ex.values()                # the numbers behind the picture
+
+Displaying an explorer shows its controls and live figure; the saved notebook
+also keeps a PNG of the figure as it was first drawn, for readers who never
+run anything (GitHub, nbviewer, a printed page).
+"""
+import base64
+import io
+import sys
+
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+EXPLORERS = {}  # name -> explorer class, for the benchmark and the tests
+
+
+def register_explorer(cls):
+    """Class decorator: add an explorer to the course's registry (by its ``name``)."""
+    if not cls.name or cls.name in EXPLORERS:
+        raise ValueError(f"explorer needs a unique name, got {cls.name!r}")
+    EXPLORERS[cls.name] = cls
+    return cls
+
+
+def in_notebook_kernel():
+    """True inside a Jupyter kernel (where ipympl canvases can be displayed)."""
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    return bool(shell) and getattr(shell, "kernel", None) is not None
+
+
+def new_figure(figsize, interactive):
+    """A figure with an ipympl canvas (interactive) or an Agg canvas, outside pyplot."""
+    fig = Figure(figsize=figsize)
+    if interactive:
+        from ipympl.backend_nbagg import Canvas, FigureManager
+
+        canvas = Canvas(fig)
+        FigureManager(canvas, 0)
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.toolbar_visible = False
+        canvas.resizable = False
+        canvas.capture_scroll = False
+    else:
+        FigureCanvasAgg(fig)
+    return fig
+
+
+def control_layout(width="340px"):
+    return widgets.Layout(width=width)
+
+
+SLIDER_STYLE = {"description_width": "110px"}
+
+
+class Explorer:
+    """Base class: subclasses set ``name``, ``chapter``, ``title``, ``figsize`` and
+    implement ``build()`` (make artists and ``self.controls``), ``update()`` (move
+    the artists to match the controls) and optionally ``layout()``.
+
+    ``bench_values`` is a list of {control: value} steps the benchmark plays.
+    """
+
+    name = ""
+    chapter = 0
+    title = ""
+    figsize = (9.5, 3.8)
+    bench_values = ()
+
+    def __init__(self, interactive=None):
+        self.interactive = in_notebook_kernel() if interactive is None else interactive
+        self.fig = new_figure(self.figsize, self.interactive)
+        self.controls = {}
+        self.animated = []  # the artists update() changes; build() lists them
+        self._background = None
+        self._saving = False
+        self._widget = None
+        self.build()
+        for artist in self.animated:
+            artist.set_animated(True)
+        self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    # -- to be written by each explorer ------------------------------------------------------
+    def build(self):
+        raise NotImplementedError
+
+    def update(self):
+        raise NotImplementedError
+
+    def layout(self):
+        """The widget tree: by default the figure above a row of controls."""
+        return widgets.VBox([self.fig.canvas, widgets.HBox(list(self.controls.values()))])
+
+    # -- the shared machinery ------------------------------------------------------------------
+    def _on_change(self, change):
+        self.update()
+        self.refresh()
+
+    def _on_full_draw(self, event):
+        """After every full draw: freeze the layout, cache the background, add the moving artists."""
+        if self._saving:  # savefig renders everything itself; the on-screen cache stays as it is
+            return
+        if self.fig.get_layout_engine() is not None:
+            self.fig.set_layout_engine("none")
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._draw_animated()
+
+    def _draw_animated(self):
+        for artist in self.animated:
+            self.fig.draw_artist(artist)
+
+    def refresh(self):
+        """Show the current state of the artists: blit over the cached background."""
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()  # first time: a full draw, which caches the background
+            return
+        canvas.restore_region(self._background)
+        self._draw_animated()
+        canvas.blit(self.fig.bbox)
+
+    def set(self, **values):
+        """Set controls by name, exactly as dragging them would (observers fire)."""
+        for key, value in values.items():
+            self.controls[key].value = value
+
+    def value(self, key):
+        return self.controls[key].value
+
+    def png(self):
+        """The figure as it is now, as PNG bytes (a full render, moving artists included)."""
+        buf = io.BytesIO()
+        self.save(buf, format="png")
+        return buf.getvalue()
+
+    def save(self, path, **kwargs):
+        self._saving = True
+        for artist in self.animated:
+            artist.set_animated(False)
+        try:
+            self.fig.savefig(path, **kwargs)
+        finally:
+            for artist in self.animated:
+                artist.set_animated(True)
+            self._saving = False
+
+    @property
+    def widget(self):
+        if self._widget is None:
+            self._widget = self.layout()
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = {}
+        if self.interactive:
+            bundle.update(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        bundle["text/plain"] = f"[interactive figure: {self.title}]"
+        return bundle

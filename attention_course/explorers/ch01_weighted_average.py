@@ -1,0 +1,187 @@
+"""Chapter 01: drag the query age, σ, the crisp window, or one person's age and income."""
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.transforms import blended_transform_factory
+
+from .. import reference as ref
+from ..data import load_incomes
+from ..style import COLORS
+from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
+
+AGE_RANGE = (20, 70)
+
+
+@register_explorer
+class WeightedAverageExplorer(Explorer):
+    """Soft (Gaussian-weighted) and crisp averages of the income table, side by side."""
+
+    name = "weighted_average"
+    chapter = 1
+    title = "中年人的平均收入: soft and crisp averages"
+    figsize = (9.5, 3.9)
+    bench_values = (
+        [{"query": q} for q in np.linspace(30, 60, 7)]
+        + [{"sigma": s} for s in (0.1, 0.5, 2.0, 5.0, 20.0, 200.0)]
+        + [{"window": w} for w in ((40, 55), (58, 59), (20, 70))]
+        + [{"person": "李四"}, {"age": 48.0}, {"income": 80.0}]
+    )
+
+    def __init__(self, edit_people=True, interactive=None):
+        self.edit_people = edit_people
+        self.names, self.ages0, self.incomes0 = load_incomes()
+        self.ages, self.incomes = self.ages0.copy(), self.incomes0.copy()
+        self._syncing = False
+        super().__init__(interactive=interactive)
+
+    # -- building --------------------------------------------------------------------------
+    def build(self):
+        c = self.controls
+        slider = dict(style=SLIDER_STYLE, layout=control_layout(), continuous_update=True)
+        c["query"] = widgets.FloatSlider(47.5, min=20, max=65, step=0.5, description="query age", **slider)
+        c["sigma"] = widgets.FloatLogSlider(5.0, base=10, min=-1, max=2.3, step=0.05, description="σ (years)",
+                                            readout_format=".2f", **slider)
+        c["window"] = widgets.IntRangeSlider(value=(40, 55), min=20, max=65, description="crisp window", **slider)
+        if self.edit_people:
+            c["person"] = widgets.Dropdown(options=self.names, value="孙十", description="person",
+                                           style=SLIDER_STYLE, layout=control_layout())
+            c["age"] = widgets.FloatSlider(47, min=20, max=65, step=0.5, description="their age", **slider)
+            c["income"] = widgets.FloatSlider(50, min=0, max=80, step=1, description="their income", **slider)
+        self.table = widgets.HTML(layout=widgets.Layout(width="480px"))
+        self._build_figure()
+
+    def _build_figure(self):
+        fig = self.fig
+        self.ax_people, self.ax_weights = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+        ax = self.ax_people
+        ax.set_xlim(*AGE_RANGE)
+        ax.set_xlabel("age (years)")
+        ax.set_ylabel("income (10k yuan / year)")
+        self.window_span = ax.axvspan(40, 55, color=COLORS["orange"], alpha=0.15, lw=0, label="crisp window")
+        self.grid_ages = np.linspace(*AGE_RANGE, 300)
+        bottom = blended_transform_factory(ax.transData, ax.transAxes)
+        (self.kernel_line,) = ax.plot([], [], color=COLORS["sky"], lw=1.5, transform=bottom,
+                                      label="Gaussian kernel (shape)")
+        self.query_line = ax.axvline(47.5, color=COLORS["black"], lw=1.2, ls=":", label="query age")
+        self.soft_line = ax.axhline(0, color=COLORS["blue"], lw=2, label="soft estimate")
+        self.crisp_line = ax.axhline(0, color=COLORS["orange"], lw=2, ls="--", label="crisp average")
+        self.points = ax.scatter(self.ages, self.incomes, s=40, c=np.zeros(len(self.ages)),
+                                 cmap=colormaps["viridis"], vmin=0, vmax=1, edgecolors="black", zorder=3)
+        (self.selected_ring,) = ax.plot([], [], "o", ms=22, mfc="none", mec=COLORS["vermillion"], mew=2,
+                                        zorder=4, label="selected person")
+        self.name_texts = [ax.annotate(n, (a, i), xytext=(6, 4), textcoords="offset points", fontsize=9)
+                           for n, a, i in zip(self.names, self.ages, self.incomes)]
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncols=3, frameon=False, markerscale=0.5)
+        ax.set_ylim(0, 85)
+        self.note = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
+                            color=COLORS["vermillion"], bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
+
+        ax = self.ax_weights
+        x = np.arange(len(self.names))
+        self.bars = ax.bar(x, np.zeros(len(x)), color=COLORS["blue"], edgecolor="black", linewidth=0)
+        ax.set_xticks(x, self.names)
+        ax.set_ylim(0, 1.08)
+        ax.set_ylabel("attention weight")
+        self.bar_texts = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=8) for i in x]
+        self.title_text = fig.suptitle("")
+        self.animated = [self.window_span, self.kernel_line, self.query_line, self.soft_line, self.crisp_line,
+                         self.points, self.selected_ring, *self.name_texts, self.note, *self.bars, *self.bar_texts, self.title_text]
+
+    # -- updating --------------------------------------------------------------------------
+    def _sync_person_sliders(self):
+        """Show the selected person's current age and income on their sliders."""
+        i = self.names.index(self.value("person"))
+        self._syncing = True
+        try:
+            self.controls["age"].value = float(self.ages[i])
+            self.controls["income"].value = float(self.incomes[i])
+        finally:
+            self._syncing = False
+
+    def _on_change(self, change):
+        if self._syncing:
+            return
+        if self.edit_people:
+            i = self.names.index(self.value("person"))
+            if change is not None and change["owner"] is self.controls["person"]:
+                self._sync_person_sliders()
+            else:
+                self.ages[i], self.incomes[i] = self.value("age"), self.value("income")
+        super()._on_change(change)
+
+    def result(self):
+        """The numbers behind the picture: weights, soft estimate, crisp average (or None)."""
+        q, sigma = self.value("query"), self.value("sigma")
+        low, high = self.value("window")
+        weights = ref.gaussian_weights(q, self.ages, sigma)
+        soft = float(weights @ self.incomes)
+        inside = (self.ages >= low) & (self.ages <= high)
+        crisp = float(self.incomes[inside].mean()) if inside.any() else None
+        return {"weights": weights, "soft": soft, "crisp": crisp, "inside": inside}
+
+    def update(self):
+        r = self.result()
+        q, sigma = self.value("query"), self.value("sigma")
+        low, high = self.value("window")
+        weights, inside = r["weights"], r["inside"]
+
+        self.window_span.set_x(low)
+        self.window_span.set_width(high - low)
+        self.query_line.set_xdata([q, q])
+        self.kernel_line.set_data(self.grid_ages, 0.3 * np.exp(-((self.grid_ages - q) ** 2) / (2 * sigma**2)))
+        self.soft_line.set_ydata([r["soft"], r["soft"]])
+        self.crisp_line.set_visible(r["crisp"] is not None)
+        if r["crisp"] is not None:
+            self.crisp_line.set_ydata([r["crisp"], r["crisp"]])
+        self.points.set_offsets(np.column_stack([self.ages, self.incomes]))
+        self.points.set_array(weights)
+        self.points.set_sizes(30 + 400 * weights)
+        if self.edit_people:
+            k = self.names.index(self.value("person"))
+            self.selected_ring.set_data([self.ages[k]], [self.incomes[k]])
+        for text, a, i in zip(self.name_texts, self.ages, self.incomes):
+            text.xy = (a, i)
+        for bar, text, w, ins in zip(self.bars, self.bar_texts, weights, inside):
+            bar.set_height(w)
+            bar.set_linewidth(2.0 if ins else 0.0)
+            text.set_position((bar.get_x() + bar.get_width() / 2, w + 0.01))
+            text.set_text(f"{w:.2f}")
+
+        notes = []
+        nearest = self.names[int(np.argmax(weights))]
+        if weights.max() > 0.999:
+            notes.append(f"σ is tiny: all the weight is on the nearest person ({nearest})")
+        if np.ptp(weights) < 0.01:
+            notes.append("σ is huge: everybody counts equally (the plain mean)")
+        if r["crisp"] is None:
+            notes.append(f"nobody is between {low} and {high}: the crisp average is undefined")
+        self.note.set_text("\n".join(notes))
+        crisp = "undefined" if r["crisp"] is None else f"{r['crisp']:.3f}"
+        self.title_text.set_text(f"query age {q:g}, σ = {sigma:.2f}  →  soft estimate {r['soft']:.3f}   ·   "
+                                 f"crisp average ({low}–{high}): {crisp}")
+        self._update_table(weights, inside)
+
+    def _update_table(self, weights, inside):
+        cmap = colormaps["viridis"]
+        rows = []
+        for n, a, i, w, ins in zip(self.names, self.ages, self.incomes, weights, inside):
+            r, g, b, _ = cmap(0.35 + 0.65 * w)
+            shade = f"rgba({int(r * 255)},{int(g * 255)},{int(b * 255)},{0.15 + 0.6 * w:.2f})"
+            rows.append(f'<tr style="background:{shade}"><td>{html.escape(n)}</td><td>{a:g}</td><td>{i:g}</td>'
+                        f"<td>{w:.3f}</td><td>{'✓' if ins else ''}</td></tr>")
+        self.table.value = (
+            '<table style="border-collapse:collapse;font-size:13px">'
+            "<tr><th>name</th><th>age</th><th>income</th><th>weight</th><th>in window</th></tr>"
+            + "".join(rows) + "</table>"
+        )
+
+    def layout(self):
+        left = widgets.VBox(list(self.controls.values()))
+        return widgets.VBox([self.fig.canvas, widgets.HBox([left, self.table])])
+
+
+def explore_weighted_average(edit_people=True):
+    """The chapter 01 explorer: query age, σ, crisp window and (optionally) one person's data."""
+    return WeightedAverageExplorer(edit_people=edit_people)

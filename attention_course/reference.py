@@ -1,0 +1,124 @@
+"""Reference implementations: the maths the checks and the later chapters use.
+
+Row convention throughout (as in the Transformer paper): a sequence is an array
+of shape ``(n, d)`` with one token per row, and ``Q = X @ W_q``. Every function
+here is numerically stable: no overflow for large scores, no ``nan`` for masked
+entries, no division by zero for a tiny sigma.
+
+A chapter always writes its own maths out in its cells; these are the versions
+that the checks compare a student's answer against, and that later chapters use
+so that an unfinished exercise never breaks them.
+"""
+import numpy as np
+
+__all__ = [
+    "softmax",
+    "scaled_dot_product_attention",
+    "multi_head_attention",
+    "sinusoidal_positions",
+    "causal_mask",
+    "crisp_average",
+    "gaussian_weights",
+    "attention_pool",
+]
+
+
+# --- the core API --------------------------------------------------------------------------
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along ``axis``, computed stably.
+
+    The maximum is subtracted first (softmax(x + c) = softmax(x)), so large
+    scores never overflow. Entries equal to ``-inf`` get weight 0. A slice in
+    which every entry is ``-inf`` (nothing may be attended to) gets all-zero
+    weights rather than ``nan``.
+    """
+    x = np.asarray(x, dtype=float)
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    e = np.exp(x - m)
+    total = np.sum(e, axis=axis, keepdims=True)
+    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+
+
+def scaled_dot_product_attention(Q, K, V, mask=None):
+    """softmax(Q Kᵀ / √d_k) V.
+
+    Q: (..., n, d_k), K: (..., m, d_k), V: (..., m, d_v).
+    mask: optional boolean array broadcastable to (..., n, m); True means query i
+    may attend to key j. Masked scores become -inf *before* the softmax.
+    Returns (output of shape (..., n, d_v), weights of shape (..., n, m)).
+    """
+    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
+    d_k = Q.shape[-1]
+    scores = Q @ np.swapaxes(K, -1, -2) / np.sqrt(d_k)
+    if mask is not None:
+        scores = np.where(np.asarray(mask, dtype=bool), scores, -np.inf)
+    weights = softmax(scores, axis=-1)
+    return weights @ V, weights
+
+
+def multi_head_attention(X, W_q, W_k, W_v, W_o, n_heads, mask=None):
+    """Concat(head_1, ..., head_h) W_o with head_i = Attention(X W_q^i, X W_k^i, X W_v^i).
+
+    X: (n, d_model). W_q, W_k, W_v, W_o: (d_model, d_model), row convention
+    (``X @ W_q``); head i uses columns ``i*d_k:(i+1)*d_k`` of W_q, W_k and W_v,
+    with d_k = d_model / n_heads, and scores are scaled by √d_k (per head).
+    mask: optional boolean (n, n), True = may attend, shared by all heads.
+    Returns (output (n, d_model), weights (n_heads, n, n)).
+    """
+    X = np.asarray(X, dtype=float)
+    n, d_model = X.shape
+    if n_heads < 1 or d_model % n_heads:
+        raise ValueError(f"n_heads={n_heads} does not divide d_model={d_model}")
+    d_k = d_model // n_heads
+
+    def split(M):  # (n, d_model) -> (h, n, d_k)
+        return M.reshape(n, n_heads, d_k).transpose(1, 0, 2)
+
+    Q, K, V = split(X @ W_q), split(X @ W_k), split(X @ W_v)
+    heads, weights = scaled_dot_product_attention(Q, K, V, mask=mask)
+    concat = heads.transpose(1, 0, 2).reshape(n, d_model)
+    return concat @ np.asarray(W_o, dtype=float), weights
+
+
+def sinusoidal_positions(n, d):
+    """The Transformer's positional encodings, shape (n, d), interleaved.
+
+    Column 2i is sin(pos / 10000^(2i/d)) and column 2i+1 is cos of the same
+    angle (Vaswani et al. 2017, §3.5).
+    """
+    pos = np.arange(n)[:, None]
+    two_i = np.arange(0, d, 2)[None, :]
+    angle = pos / np.power(10000.0, two_i / d)
+    pe = np.zeros((n, d))
+    pe[:, 0::2] = np.sin(angle)
+    pe[:, 1::2] = np.cos(angle[:, : d // 2])
+    return pe
+
+
+def causal_mask(n):
+    """Boolean (n, n): True where token i may attend to token j, i.e. j <= i."""
+    return np.tril(np.ones((n, n), dtype=bool))
+
+
+# --- chapter 01: a weighted average ---------------------------------------------------------
+
+def crisp_average(ages, incomes, low, high):
+    """Mean income of the people whose age is in [low, high] (bounds included)."""
+    ages, incomes = np.asarray(ages, dtype=float), np.asarray(incomes, dtype=float)
+    inside = (ages >= low) & (ages <= high)
+    if not inside.any():
+        raise ValueError(f"nobody is between {low} and {high}: the average of nobody is undefined")
+    return float(incomes[inside].mean())
+
+
+def gaussian_weights(query, keys, sigma):
+    """softmax(-(query - key)² / (2 σ²)) over the keys: one weight per key, summing to 1."""
+    keys = np.asarray(keys, dtype=float)
+    return softmax(-((query - keys) ** 2) / (2.0 * sigma**2))
+
+
+def attention_pool(query, keys, values, sigma):
+    """The Nadaraya–Watson estimate: the values averaged with Gaussian weights."""
+    return float(gaussian_weights(query, keys, sigma) @ np.asarray(values, dtype=float))

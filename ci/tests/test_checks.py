@@ -1,0 +1,168 @@
+"""Every check: the right answer passes, a stub is 'not attempted', and each typical mistake
+fails with its own message. Also the protocol: never raise for the answer, unknown ids do."""
+import numpy as np
+import pytest
+
+from attention_course import reference as ref
+from attention_course.checks import REGISTRY, check, exercise_ids
+from attention_course.checks.core import FAILED, NOT_ATTEMPTED, PASSED
+
+
+def stub(*args):
+    raise NotImplementedError()
+
+
+RIGHT = {
+    "0.1": lambda incomes: sum(incomes) / len(incomes),
+    "1.1": ref.crisp_average,
+    "1.2": ref.gaussian_weights,
+    "1.3": ref.attention_pool,
+}
+
+
+def _d2(q, k):
+    return (q - np.asarray(k, dtype=float)) ** 2
+
+
+def _naive_gauss(q, k, s):
+    e = np.exp(-_d2(q, k) / (2 * s**2))
+    return e / e.sum()
+
+
+def _exclusive_but_raises(a, inc, lo, hi):
+    inside = (a > lo) & (a < hi)
+    if not inside.any():
+        raise ValueError("nobody")
+    return inc[inside].mean()
+
+
+def _inclusive(a, inc, lo, hi, use_ages=False, how=np.mean):
+    inside = (a >= lo) & (a <= hi)
+    if not inside.any():
+        raise ValueError("nobody in range")
+    return how((a if use_ages else inc)[inside])
+
+
+def _no_error(a, inc, lo, hi):
+    inside = (a >= lo) & (a <= hi)
+    return inc[inside].mean() if inside.any() else float("nan")
+
+
+def _zero_division(a, inc, lo, hi):
+    inside = [x for x, y in zip(inc, a) if lo <= y <= hi]
+    return sum(inside) / len(inside)
+
+
+def _uses_globals(a, inc, lo, hi):
+    from attention_course.data import load_incomes
+    _, ages, incomes = load_incomes()
+    return _inclusive(ages, incomes, lo, hi)
+
+
+MISTAKES = {
+    "0.1": [
+        (lambda x: float(np.sum(x)), "the sum"),
+        (lambda x: float(np.median(x)), "median"),
+        (lambda x: np.sum(x) / (len(x) - 1), "len(incomes) - 1"),
+        (lambda x: float(np.sum(x) // len(x)), "keep the decimals"),
+        (lambda x: 36.875, "not the table defined outside"),
+        (lambda x: None, "forget `return`"),
+    ],
+    "1.1": [
+        (_exclusive_but_raises, "The bounds are included"),
+        (lambda a, inc, lo, hi: _inclusive(a, inc, lo, hi, use_ages=True), "average *age*"),
+        (lambda a, inc, lo, hi: _inclusive(a, inc, lo, hi, how=np.sum), "the sum of their incomes"),
+        (lambda a, inc, lo, hi: float(np.mean(inc)), "the average of everybody"),
+        (_no_error, "Raise ValueError"),
+        (_zero_division, "ZeroDivisionError"),
+        (_uses_globals, "use the function's arguments"),
+        (lambda a, inc, lo, hi: inc[(a >= lo) & (a <= hi)], "should return one number"),
+    ],
+    "1.2": [
+        (lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)), "divide the exponentials by their sum"),
+        (lambda q, k, s: ref.softmax(-_d2(q, k) / s**2), "you left out the 2"),
+        (lambda q, k, s: ref.softmax(-_d2(q, k) / (2 * s)), "square σ"),
+        (lambda q, k, s: ref.softmax(_d2(q, k) / (2 * s**2)), "needs a minus sign"),
+        (lambda q, k, s: ref.softmax(-np.abs(q - k) / (2 * s**2)), "squared difference"),
+        (_naive_gauss, "underflows"),
+        (lambda q, k, s: ref.gaussian_weights(q, k, s)[:-1], "should have shape"),
+    ],
+    "1.3": [
+        (lambda q, k, v, s: ref.gaussian_weights(q, k, s) @ k, "average the incomes (values)"),
+        (lambda q, k, v, s: ref.gaussian_weights(q, k, s), "return one number"),
+        (lambda q, k, v, s: np.exp(-(q - k) ** 2 / (2 * s**2)) @ v, "not normalised"),
+        (lambda q, k, v, s: float(np.mean(v)), "plain mean"),
+        (lambda q, k, v, s: float(np.mean(ref.gaussian_weights(q, k, s) * v)), "take the sum"),
+        (lambda q, k, v, s: _naive_gauss(q, k, s) @ v, "stable weights"),
+    ],
+}
+
+
+def test_every_registered_exercise_is_tested_here():
+    assert set(RIGHT) == set(REGISTRY) == set(MISTAKES)
+    assert exercise_ids() == sorted(REGISTRY, key=lambda e: tuple(map(int, e.split("."))))
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_right_answer_passes(exercise):
+    result = check(exercise, RIGHT[exercise])
+    assert result.passed, result.message
+    assert result.status == PASSED and "✅" in str(result)
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_stub_is_not_attempted(exercise):
+    result = check(exercise, stub)
+    assert result.status == NOT_ATTEMPTED and not result.passed
+    assert "not attempted yet" in str(result) and "NotImplementedError" in result.message
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_crashing_answer_is_reported_not_raised(exercise):
+    def crashes(*args):
+        return [][1]
+
+    result = check(exercise, crashes)
+    assert result.status == FAILED
+    assert "raised IndexError" in result.message
+
+
+@pytest.mark.parametrize("exercise, wrong, fragment",
+                         [(e, w, f) for e, items in MISTAKES.items() for w, f in items])
+def test_typical_mistake_gets_its_own_message(exercise, wrong, fragment):
+    result = check(exercise, wrong)
+    assert result.status == FAILED, f"{exercise}: a wrong answer passed"
+    assert fragment in result.message, result.message
+
+
+@pytest.mark.parametrize("exercise", sorted(MISTAKES))
+def test_messages_are_distinct(exercise):
+    messages = [check(exercise, wrong).message for wrong, _ in MISTAKES[exercise]]
+    assert len(set(messages)) == len(messages)
+    assert len(messages) >= 4
+
+
+def test_not_a_function():
+    result = check("1.1", 39.5)
+    assert result.status == FAILED and "pass your function itself" in result.message
+
+
+def test_input_mutation_is_caught():
+    def mutates(a, inc, lo, hi):
+        inc[:] = 0
+        return 39.5
+
+    assert "changed its input array" in check("1.1", mutates).message
+
+
+def test_unknown_exercise_raises():
+    with pytest.raises(KeyError, match="no exercise"):
+        check("99.9", stub)
+
+
+def test_result_displays_as_html_and_text():
+    result = check("1.1", ref.crisp_average)
+    assert "<div" in result._repr_html_() and "passed" in result._repr_html_()
+    assert str(result).startswith("✅ Exercise 1.1 passed:")
+    wrong = check("1.1", lambda a, inc, lo, hi: "<b>")
+    assert "<b>" not in wrong._repr_html_().split("</b>", 1)[1]  # the student's text is escaped
