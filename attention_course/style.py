@@ -6,6 +6,8 @@ Sans in the font list, so Latin text uses DejaVu and every Chinese character
 falls back to the bundled font: no tofu boxes and no "Glyph missing" warning,
 even on a machine without any CJK font installed.
 """
+import base64
+
 import matplotlib
 from matplotlib import font_manager
 
@@ -59,6 +61,30 @@ def use_course_style():
     if not any(f.fname == path for f in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(path)
     matplotlib.rcParams.update(_RC)
+
+
+UI_FONT_FILE = "NotoSansCJKsc-UI.otf"
+UI_FONT_FAMILY = "Attention Course CJK"
+EXPLORER_CLASS = "ac-explorer"
+_css_cache = []
+
+
+def widget_font_css():
+    """A <style> that lets the widgets of an explorer draw Chinese in any browser.
+
+    Browsers use their own fonts for widget labels and HTML tables, and a machine
+    without a CJK font shows boxes. This embeds a tiny subset of the bundled font
+    (only the characters the helper package uses, made by ``ci/subset_font.py --ui``)
+    as a data URL, as the last fallback for everything inside ``.ac-explorer``.
+    """
+    if not _css_cache:
+        data = base64.b64encode(asset("fonts", UI_FONT_FILE).read_bytes()).decode("ascii")
+        _css_cache.append(
+            f'<style>@font-face {{font-family: "{UI_FONT_FAMILY}"; src: url(data:font/otf;base64,{data}) format("opentype");}}'
+            f" .{EXPLORER_CLASS}, .{EXPLORER_CLASS} * {{font-family: var(--jp-ui-font-family, sans-serif), "
+            f'"{UI_FONT_FAMILY}" !important;}}</style>'
+        )
+    return _css_cache[0]
 
 
 def label_tokens(ax, rows, cols):

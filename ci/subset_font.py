@@ -5,19 +5,36 @@ every figure on machines without CJK fonts. To rebuild it:
 
     apt-get download fonts-noto-cjk && dpkg -x fonts-noto-cjk_*.deb /tmp/noto
     python ci/subset_font.py /tmp/noto/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+    python ci/subset_font.py --ui     # after changing any Chinese text in a widget
+
+The second command makes a tiny subset (a few kB) of just the Chinese
+characters in the helper package and the data tables: the interactive figures
+embed it in their HTML so that widget labels and tables render Chinese in a
+browser on a machine without any CJK font. A test fails when it is stale.
 
 The subset keeps every name record (so the copyright and licence fields stay in
 the font), all 6,763 characters of GB 2312 (which contains the 3,500 characters
 of the common-character list students type), ASCII, Latin-1, general and CJK
 punctuation and the full-width forms.
 """
+import re
 import sys
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-OUT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "NotoSansCJKsc-Subset.otf"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "assets" / "fonts" / "NotoSansCJKsc-Subset.otf"
+UI_OUT = ROOT / "assets" / "fonts" / "NotoSansCJKsc-UI.otf"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def ui_characters():
+    """Every CJK character in the helper package's source and the data tables."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("attention_course/**/*.py")))
+    text += "".join(p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("assets/data/*")))
+    return "".join(sorted(set(CJK.findall(text))))
 
 
 def gb2312_characters():
@@ -57,5 +74,23 @@ def main(ttc_path):
     print(f"{OUT}: {len(font.getBestCmap())} characters, {OUT.stat().st_size / 1e6:.2f} MB")
 
 
+def make_ui_font():
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(OUT)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=ui_characters())
+    subsetter.subset(font)
+    font.save(UI_OUT)
+    print(f"{UI_OUT}: {len(ui_characters())} characters, {UI_OUT.stat().st_size / 1e3:.1f} kB")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--ui":
+        make_ui_font()
+    else:
+        main(sys.argv[1])

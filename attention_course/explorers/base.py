@@ -26,6 +26,8 @@ import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..style import EXPLORER_CLASS, widget_font_css
+
 EXPLORERS = {}  # name -> explorer class, for the benchmark and the tests
 
 
@@ -164,8 +166,11 @@ class Explorer:
 
     @property
     def widget(self):
+        """The controls and the live figure, with the CJK font for the widget labels."""
         if self._widget is None:
-            self._widget = self.layout()
+            font = widgets.HTML(widget_font_css(), layout=widgets.Layout(display="none"))
+            self._widget = widgets.VBox([font, self.layout()])
+            self._widget.add_class(EXPLORER_CLASS)
         return self._widget
 
     def _repr_mimebundle_(self, **kwargs):

@@ -12,6 +12,7 @@ from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
 AGE_RANGE = (20, 70)
+SIGMAS = (0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0, 200.0)
 
 
 @register_explorer
@@ -41,8 +42,8 @@ class WeightedAverageExplorer(Explorer):
         c = self.controls
         slider = dict(style=SLIDER_STYLE, layout=control_layout(), continuous_update=True)
         c["query"] = widgets.FloatSlider(47.5, min=20, max=65, step=0.5, description="query age", **slider)
-        c["sigma"] = widgets.FloatLogSlider(5.0, base=10, min=-1, max=2.3, step=0.05, description="σ (years)",
-                                            readout_format=".2f", **slider)
+        # σ on a roughly logarithmic grid of round values (a FloatLogSlider would snap 5 to 5.012)
+        c["sigma"] = widgets.SelectionSlider(options=SIGMAS, value=5.0, description="σ (years)", **slider)
         c["window"] = widgets.IntRangeSlider(value=(40, 55), min=20, max=65, description="crisp window", **slider)
         if self.edit_people:
             c["person"] = widgets.Dropdown(options=self.names, value="孙十", description="person",
@@ -169,11 +170,12 @@ class WeightedAverageExplorer(Explorer):
         for n, a, i, w, ins in zip(self.names, self.ages, self.incomes, weights, inside):
             r, g, b, _ = cmap(0.35 + 0.65 * w)
             shade = f"rgba({int(r * 255)},{int(g * 255)},{int(b * 255)},{0.15 + 0.6 * w:.2f})"
-            rows.append(f'<tr style="background:{shade}"><td>{html.escape(n)}</td><td>{a:g}</td><td>{i:g}</td>'
+            rows.append(f'<tr style="background:{shade}"><td style="padding:2px 10px">{html.escape(n)}</td><td>{a:g}</td><td>{i:g}</td>'
                         f"<td>{w:.3f}</td><td>{'✓' if ins else ''}</td></tr>")
         self.table.value = (
-            '<table style="border-collapse:collapse;font-size:13px">'
+            '<table style="border-collapse:collapse;font-size:13px" cellpadding="4">'
             "<tr><th>name</th><th>age</th><th>income</th><th>weight</th><th>in window</th></tr>"
+            .replace("<th>", '<th style="padding:2px 10px">')
             + "".join(rows) + "</table>"
         )
 

@@ -56,3 +56,24 @@ def test_no_glyph_warning_in_a_chinese_figure():
         warnings.simplefilter("error")
         fig.canvas.draw()
     plt.close(fig)
+
+
+def test_widget_font_covers_every_chinese_character_of_the_package():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "ci"))
+    from subset_font import ui_characters
+
+    cmap = TTFont(ROOT / "assets" / "fonts" / "NotoSansCJKsc-UI.otf").getBestCmap()
+    missing = [ch for ch in ui_characters() if ord(ch) not in cmap]
+    assert missing == [], "run `python ci/subset_font.py --ui` to rebuild the widget font"
+
+
+def test_explorer_widgets_carry_the_font():
+    from attention_course.explorers import TwoPeopleExplorer
+    from attention_course.style import UI_FONT_FAMILY
+
+    ex = TwoPeopleExplorer(interactive=True)  # an ipympl canvas, as in a notebook
+    assert "ac-explorer" in ex.widget._dom_classes
+    css = ex.widget.children[0].value
+    assert "@font-face" in css and UI_FONT_FAMILY in css and len(css) < 40_000
