@@ -22,7 +22,7 @@ class WeightedAverageExplorer(Explorer):
     name = "weighted_average"
     chapter = 1
     title = "中年人的平均收入: soft and crisp averages"
-    figsize = (9.5, 3.9)
+    figsize = (9.5, 3.7)
     bench_values = (
         [{"query": q} for q in np.linspace(30, 60, 7)]
         + [{"sigma": s} for s in (0.1, 0.5, 2.0, 5.0, 20.0, 200.0)]
@@ -71,7 +71,7 @@ class WeightedAverageExplorer(Explorer):
         self.points = ax.scatter(self.ages, self.incomes, s=40, c=np.zeros(len(self.ages)),
                                  cmap=colormaps["viridis"], vmin=0, vmax=1, edgecolors="black", zorder=3)
         (self.selected_ring,) = ax.plot([], [], "o", ms=22, mfc="none", mec=COLORS["vermillion"], mew=2,
-                                        zorder=4, label="selected person")
+                                        zorder=4, label="selected person" if self.edit_people else None)
         self.name_texts = [ax.annotate(n, (a, i), xytext=(6, 4), textcoords="offset points", fontsize=9)
                            for n, a, i in zip(self.names, self.ages, self.incomes)]
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncols=3, frameon=False, markerscale=0.5)
@@ -85,10 +85,14 @@ class WeightedAverageExplorer(Explorer):
         ax.set_xticks(x, self.names)
         ax.set_ylim(0, 1.08)
         ax.set_ylabel("attention weight")
-        self.bar_texts = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=8) for i in x]
-        self.title_text = fig.suptitle("")
+        ax.set_title("weights (outlined: inside the crisp window)", fontsize=10)
+        self.title_text = fig.suptitle(" ", fontsize=13)
+        # Only the selected person's name can move, so only it is redrawn per update (text is the
+        # costly part of a frame); selecting another person swaps it and redraws the figure once.
         self.animated = [self.window_span, self.kernel_line, self.query_line, self.soft_line, self.crisp_line,
-                         self.points, self.selected_ring, *self.name_texts, self.note, *self.bars, *self.bar_texts, self.title_text]
+                         self.points, self.selected_ring, self.note, *self.bars, self.title_text]
+        if self.edit_people:
+            self.animated.append(self.name_texts[self.names.index("孙十")])
 
     # -- updating --------------------------------------------------------------------------
     def _sync_person_sliders(self):
@@ -108,9 +112,18 @@ class WeightedAverageExplorer(Explorer):
             i = self.names.index(self.value("person"))
             if change is not None and change["owner"] is self.controls["person"]:
                 self._sync_person_sliders()
+                self._select_label(i)
             else:
                 self.ages[i], self.incomes[i] = self.value("age"), self.value("income")
         super()._on_change(change)
+
+    def _select_label(self, i):
+        """Make person i's name label the moving one, then redraw the whole figure once."""
+        old = self.animated.pop()
+        old.set_animated(False)
+        self.name_texts[i].set_animated(True)
+        self.animated.append(self.name_texts[i])
+        self._background = None  # refresh() will do a full draw and cache a new background
 
     def result(self):
         """The numbers behind the picture: weights, soft estimate, crisp average (or None)."""
@@ -144,11 +157,9 @@ class WeightedAverageExplorer(Explorer):
             self.selected_ring.set_data([self.ages[k]], [self.incomes[k]])
         for text, a, i in zip(self.name_texts, self.ages, self.incomes):
             text.xy = (a, i)
-        for bar, text, w, ins in zip(self.bars, self.bar_texts, weights, inside):
+        for bar, w, ins in zip(self.bars, weights, inside):  # exact weights are in the table beside
             bar.set_height(w)
             bar.set_linewidth(2.0 if ins else 0.0)
-            text.set_position((bar.get_x() + bar.get_width() / 2, w + 0.01))
-            text.set_text(f"{w:.2f}")
 
         notes = []
         nearest = self.names[int(np.argmax(weights))]
@@ -160,8 +171,7 @@ class WeightedAverageExplorer(Explorer):
             notes.append(f"nobody is between {low} and {high}: the crisp average is undefined")
         self.note.set_text("\n".join(notes))
         crisp = "undefined" if r["crisp"] is None else f"{r['crisp']:.3f}"
-        self.title_text.set_text(f"query age {q:g}, σ = {sigma:.2f}  →  soft estimate {r['soft']:.3f}   ·   "
-                                 f"crisp average ({low}–{high}): {crisp}")
+        self.title_text.set_text(f"soft estimate {r['soft']:.3f}    crisp average {crisp}")
         self._update_table(weights, inside)
 
     def _update_table(self, weights, inside):
