@@ -1,0 +1,153 @@
+"""JupyterLab on localhost and Debian's Chromium via Playwright: shared by the browser tests
+(ci/tests/test_browser.py) and the keypress-latency benchmark (ci/bench_browser.py)."""
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FIGURE = ".jupyter-widgets:has(canvas)"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Lab:
+    process: subprocess.Popen
+    url: str
+    token: str
+    log: Path
+
+    def log_text(self):
+        return self.log.read_text()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_lab(home):
+    """Start JupyterLab on a free localhost port with a token and no first-run pop-ups.
+
+    Returns a Lab whose ``url`` is None if the server did not answer within a minute."""
+    settings = Path(home) / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port, token = free_port(), "attention-course-test"
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(Path(home) / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(Path(home) / "ws"))
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+           f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
+           f"--ServerApp.root_dir={ROOT}", "--LabApp.news_url="]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = Path(home) / "lab.log"
+    process = subprocess.Popen(cmd, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1)
+            return Lab(process, url, token, log)
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    return Lab(process, None, token, log)
+
+
+@contextlib.contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def run_all(page, url, token, notebook):
+    """Open ``notebook`` (a path relative to the repository), clear its outputs, Run All, wait until done."""
+    page.goto(f"{url}/lab/tree/{notebook}?token={token}&reset")
+    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')", timeout=60000)
+    page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
+        return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel
+               && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=60000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
+        const cells = w.content.widgets.filter(c => c.model.type === 'code' && c.model.sharedModel.getSource().trim());
+        return cells.every(c => c.model.executionCount !== null)
+               && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=240000)
+    page.wait_for_timeout(1500)
+
+
+def interactive_figures(page):
+    return page.locator(FIGURE).filter(has=page.locator(".widget-slider"))
+
+
+def first_slider_changes_canvas(page, shot=None):
+    """Press → on the first slider of the first interactive figure; True if the canvas pixels change."""
+    figure = interactive_figures(page).first
+    figure.scroll_into_view_if_needed()
+    canvas = figure.locator("canvas").first
+    page.wait_for_timeout(800)
+    if shot:
+        figure.screenshot(path=shot)
+    before = canvas.screenshot()
+    figure.locator(".widget-slider .noUi-handle").first.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    for _ in range(40):
+        page.wait_for_timeout(100)
+        if canvas.screenshot() != before:
+            return True
+    return False
+
+
+# A cheap fingerprint of every canvas of the marked figure (ipympl stacks more than one).
+CANVAS_HASH = """() => { let h = 0;
+    for (const c of document.querySelectorAll('[data-bench] canvas')) {
+        if (!c.width || !c.height) continue;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 16) { h = (h * 31 + d[i]) | 0; } }
+    return h; }"""
+
+
+def keypress_latencies(page, presses=15):
+    """Milliseconds from a → or ← keypress on the first slider to new pixels on its figure's canvas."""
+    figure = interactive_figures(page).last  # the innermost element that holds the figure
+    figure.scroll_into_view_if_needed()
+    figure.evaluate("e => e.setAttribute('data-bench', '1')")
+    handle = figure.locator(".widget-slider .noUi-handle").first
+    page.wait_for_timeout(500)
+    latencies = []
+    for k in range(presses):
+        before = page.evaluate(CANVAS_HASH)
+        handle.focus()
+        t0 = time.perf_counter()
+        page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")  # never stuck at the slider's end
+        while page.evaluate(CANVAS_HASH) == before:  # each look costs a few ms, included in the figure
+            page.wait_for_timeout(4)  # let the page handle the kernel's reply between looks
+            if time.perf_counter() - t0 > 5:
+                raise TimeoutError("the figure did not change within 5 s of the keypress")
+        latencies.append((time.perf_counter() - t0) * 1000)
+        page.wait_for_timeout(150)
+    return latencies
