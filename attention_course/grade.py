@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 RESULT_MARK = "ATTENTION-COURSE-GRADE-RESULT:"
@@ -256,7 +256,7 @@ def main(argv=None):
     rows = [None] * len(notebooks)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = {pool.submit(grade_one, p, args.timeout): i for i, p in enumerate(notebooks)}
-        for done, future in enumerate(_as_completed(futures), 1):
+        for done, future in enumerate(as_completed(futures), 1):
             i = futures[future]
             rows[i] = future.result()
             r = rows[i]
@@ -269,12 +269,6 @@ def main(argv=None):
     errors = sum(bool(r["error"]) for r in rows)
     print(f"done: {len(rows)} notebooks, {passed}/{total} exercises passed, {errors} with errors -> {args.out}")
     return 0
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 if __name__ == "__main__":

@@ -58,17 +58,22 @@ def codepoints():
     return sorted(points)
 
 
-def main(ttc_path):
-    collection = TTCollection(ttc_path)
-    font = next(f for f in collection.fonts if f["name"].getDebugName(4) == "Noto Sans CJK SC")
+def subset_in_place(font, layout_features=(), **populate):
+    """Keep only the given characters of ``font`` (and every name record: copyright, licence)."""
     options = subset.Options()
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
-    options.layout_features = ["*"]
+    options.layout_features = list(layout_features)
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=codepoints())
+    subsetter.populate(**populate)
     subsetter.subset(font)
+
+
+def main(ttc_path):
+    collection = TTCollection(ttc_path)
+    font = next(f for f in collection.fonts if f["name"].getDebugName(4) == "Noto Sans CJK SC")
+    subset_in_place(font, layout_features=["*"], unicodes=codepoints())
     OUT.parent.mkdir(parents=True, exist_ok=True)
     font.save(OUT)
     print(f"{OUT}: {len(font.getBestCmap())} characters, {OUT.stat().st_size / 1e6:.2f} MB")
@@ -78,13 +83,7 @@ def make_ui_font():
     from fontTools.ttLib import TTFont
 
     font = TTFont(OUT)
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=ui_characters())
-    subsetter.subset(font)
+    subset_in_place(font, text=ui_characters())
     font.save(UI_OUT)
     print(f"{UI_OUT}: {len(ui_characters())} characters, {UI_OUT.stat().st_size / 1e3:.1f} kB")
 
