@@ -20,6 +20,13 @@ __all__ = [
     "crisp_average",
     "gaussian_weights",
     "attention_pool",
+    "dot_scores",
+    "cosine_scores",
+    "neg_sq_distance_scores",
+    "additive_scores",
+    "softmax_with_temperature",
+    "temperature_for_51_49",
+    "entropy",
 ]
 
 
@@ -122,3 +129,49 @@ def gaussian_weights(query, keys, sigma):
 def attention_pool(query, keys, values, sigma):
     """The Nadaraya–Watson estimate: the values averaged with Gaussian weights."""
     return float(gaussian_weights(query, keys, sigma) @ np.asarray(values, dtype=float))
+
+
+# --- chapter 02: similarity ---------------------------------------------------------------------
+
+def dot_scores(q, K):
+    """One score per key (row of K): q · k_j. Shapes: q (d,), K (m, d) -> (m,)."""
+    return np.asarray(K, dtype=float) @ np.asarray(q, dtype=float)
+
+
+def cosine_scores(q, K):
+    """Cosine similarity of q with each row of K: q · k_j / (|q| |k_j|), shape (m,)."""
+    q, K = np.asarray(q, dtype=float), np.asarray(K, dtype=float)
+    return K @ q / (np.linalg.norm(K, axis=1) * np.linalg.norm(q))
+
+
+def neg_sq_distance_scores(q, K):
+    """-|q - k_j|² for each row of K, shape (m,)."""
+    q, K = np.asarray(q, dtype=float), np.asarray(K, dtype=float)
+    return -np.sum((K - q) ** 2, axis=1)
+
+
+def additive_scores(q, K, W_q, W_k, v):
+    """Additive (perceptron, Bahdanau) scores vᵀ tanh(W_q q + W_k k_j), shape (m,).
+
+    q (d,), K (m, d), W_q and W_k (h, d), v (h,)."""
+    q, K = np.asarray(q, dtype=float), np.asarray(K, dtype=float)
+    return np.tanh(K @ np.asarray(W_k, dtype=float).T + np.asarray(W_q, dtype=float) @ q) @ np.asarray(v, dtype=float)
+
+
+# --- chapter 03: softmax and temperature -------------------------------------------------------
+
+def softmax_with_temperature(x, T):
+    """softmax(x / T) along the last axis: T > 1 flattens, T < 1 sharpens."""
+    return softmax(np.asarray(x, dtype=float) / T, axis=-1)
+
+
+def temperature_for_51_49():
+    """The T with softmax([51, 49] / T) = [0.51, 0.49]: e^(2/T) = 51/49, so T = 2 / ln(51/49)."""
+    return 2.0 / np.log(51.0 / 49.0)
+
+
+def entropy(p, axis=-1):
+    """Shannon entropy (nats) of probability vectors along ``axis``; 0 log 0 counts as 0."""
+    p = np.asarray(p, dtype=float)
+    logp = np.log(np.where(p > 0, p, 1.0))
+    return -np.sum(p * logp, axis=axis) + 0.0  # + 0.0 turns -0.0 into 0.0

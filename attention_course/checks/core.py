@@ -162,7 +162,8 @@ def as_array(value, desc, shape=None):
 
 def close(a, b, rtol=1e-6, atol=1e-9):
     try:
-        return bool(np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=rtol, atol=atol))
+        return bool(np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=rtol, atol=atol,
+                                equal_nan=True))
     except (TypeError, ValueError):
         return False
 

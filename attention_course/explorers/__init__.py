@@ -6,5 +6,9 @@ tests drive every one of them without a browser.
 from .base import EXPLORERS, Explorer, register_explorer
 from .ch00_start_here import TwoPeopleExplorer, explore_two_people
 from .ch01_weighted_average import WeightedAverageExplorer, explore_weighted_average
+from .ch02_similarity import SimilarityExplorer, explore_similarity
+from .ch03_softmax import ScalingExplorer, TemperatureExplorer, explore_scaling, explore_temperature
 
-__all__ = ["EXPLORERS", "Explorer", "register_explorer", "TwoPeopleExplorer", "explore_two_people", "WeightedAverageExplorer", "explore_weighted_average"]
+__all__ = ["EXPLORERS", "Explorer", "register_explorer", "TwoPeopleExplorer", "explore_two_people", "WeightedAverageExplorer", "explore_weighted_average",
+           "SimilarityExplorer", "explore_similarity", "TemperatureExplorer", "explore_temperature",
+           "ScalingExplorer", "explore_scaling"]

@@ -23,10 +23,11 @@ import io
 import sys
 
 import ipywidgets as widgets
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..style import EXPLORER_CLASS, widget_font_css
+from ..style import EXPLORER_CLASS, use_course_style, widget_font_css
 
 EXPLORERS = {}  # name -> explorer class, for the benchmark and the tests
 
@@ -49,7 +50,11 @@ def new_figure(figsize, interactive):
     """A figure with an ipympl canvas (interactive) or an Agg canvas, outside pyplot."""
     fig = Figure(figsize=figsize)
     if interactive:
+        backend = matplotlib.get_backend()
         from ipympl.backend_nbagg import Canvas, FigureManager
+
+        if matplotlib.get_backend() != backend:
+            _restore_backend(backend)
 
         canvas = Canvas(fig)
         FigureManager(canvas, 0)
@@ -61,6 +66,17 @@ def new_figure(figsize, interactive):
     else:
         FigureCanvasAgg(fig)
     return fig
+
+
+def _restore_backend(backend):
+    """Importing ipympl switches pyplot to ipympl's backend (and IPython drops the inline PNG
+    display); put pyplot back as it was, so the course's static figures stay inline images."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is not None and "inline" in backend:
+        shell.run_line_magic("matplotlib", "inline")
+        use_course_style()
+    else:
+        matplotlib.use(backend)
 
 
 def control_layout(width="340px"):

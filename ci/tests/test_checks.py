@@ -17,7 +17,41 @@ RIGHT = {
     "1.1": ref.crisp_average,
     "1.2": ref.gaussian_weights,
     "1.3": ref.attention_pool,
+    "2.1": ref.dot_scores,
+    "2.2": ref.cosine_scores,
+    "2.3": ref.additive_scores,
+    "3.1": ref.softmax,
+    "3.2": ref.softmax_with_temperature,
+    "3.3": ref.temperature_for_51_49,
 }
+
+
+def _naive_softmax(x, axis=-1):
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _no_keepdims(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis)
+
+
+def _wrong_axis(x, axis=-1):
+    return ref.softmax(x, axis=0)
+
+
+def _ignores_axis(x, axis=-1):
+    return ref.softmax(x, axis=-1)
+
+
+def _global_max(x, axis=-1):
+    e = np.exp(x - x.max())
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax(x, axis=-1):
+    m = x.max(axis=axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
 
 
 def _d2(q, k):
@@ -95,6 +129,56 @@ MISTAKES = {
         (lambda q, k, v, s: float(np.mean(ref.gaussian_weights(q, k, s) * v)), "take the sum"),
         (lambda q, k, v, s: _naive_gauss(q, k, s) @ v, "stable weights"),
     ],
+    "2.1": [
+        (lambda q, K: np.sum(q * K, axis=0), "you summed over the keys"),
+        (lambda q, K: q * K, "did not sum over the dimensions"),
+        (lambda q, K: np.sum(q * K), "a single number"),
+        (ref.cosine_scores, "not divided by the lengths"),
+        (lambda q, K: ref.softmax(K @ q), "you applied softmax"),
+        (lambda q, K: np.abs(K @ q), "no absolute value"),
+        (lambda q, K: np.linalg.norm(K, axis=1) * np.linalg.norm(q), "without the cos θ"),
+    ],
+    "2.2": [
+        (ref.dot_scores, "plain dot products"),
+        (lambda q, K: K @ q / (np.linalg.norm(K) * np.linalg.norm(q)), "norm of the whole matrix"),
+        (lambda q, K: K @ q / np.linalg.norm(K, axis=1), "but not by |q|"),
+        (lambda q, K: K @ q / np.linalg.norm(q), "but not by each key's length"),
+        (lambda q, K: K @ q / (np.sum(K**2, axis=1) * np.sum(q**2)), "squared lengths"),
+    ],
+    "2.3": [
+        (lambda q, K, Wq, Wk, v: (K @ Wk.T + Wq @ q) @ v, "the tanh is missing"),
+        (lambda q, K, Wq, Wk, v: np.tanh((K @ Wk.T + Wq @ q) @ v), "before the product with v"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wq.T + Wk @ q) @ v, "swapped"),
+        (lambda q, K, Wq, Wk, v: np.sum(np.tanh(K @ Wk.T + Wq @ q), axis=1), "weight them with v"),
+        (lambda q, K, Wq, Wk, v: np.maximum(K @ Wk.T + Wq @ q, 0) @ v, "ReLU"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk.T + Wq @ q), "should have shape"),
+    ],
+    "3.1": [
+        (_naive_softmax, "Subtract the maximum first"),
+        (lambda x, axis=-1: x / x.sum(axis=axis, keepdims=True), "plain division by the sum"),
+        (lambda x, axis=-1: np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "normalised over the whole array"),
+        (_log_softmax, "log-softmax"),
+        (_wrong_axis, "wrong axis"),
+        (_ignores_axis, "wrong axis"),
+        (_no_keepdims, "keepdims"),
+        (_global_max, "maximum of the whole array"),
+        (lambda x: ref.softmax(x), "takes no `axis` argument"),
+    ],
+    "3.2": [
+        (lambda x, T: ref.softmax(x * T), "you multiplied by T"),
+        (lambda x, T: ref.softmax(x) / T, "dividing after the softmax"),
+        (lambda x, T: ref.softmax(x + T), "adding T changes nothing"),
+        (lambda x, T: ref.softmax(x) ** (1 / T), "not normalised"),
+        (lambda x, T: _naive_softmax(x / T), "stable"),
+    ],
+    "3.3": [
+        (lambda: 50, "close, not exact"),
+        (lambda: np.log(51 / 49), "that is 2/T"),
+        (lambda: 2 * np.log(51 / 49), "2 divided by ln(51/49)"),
+        (lambda: 1 / 50, "not 1/50"),
+        (lambda: 51 / 49, "the ratio"),
+        (lambda: -49.99, "must be positive"),
+    ],
 }
 
 
@@ -138,8 +222,8 @@ def test_typical_mistake_gets_its_own_message(exercise, wrong, fragment):
 @pytest.mark.parametrize("exercise", sorted(MISTAKES))
 def test_messages_are_distinct(exercise):
     messages = [check(exercise, wrong).message for wrong, _ in MISTAKES[exercise]]
-    assert len(set(messages)) == len(messages)
-    assert len(messages) >= 4
+    assert len(set(messages)) >= 4
+    assert len(set(messages)) >= len({fragment for _, fragment in MISTAKES[exercise]})
 
 
 def test_not_a_function():

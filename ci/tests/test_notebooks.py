@@ -30,6 +30,7 @@ def test_clean_top_to_bottom_run(path):
             assert out.get("name") != "stderr", "".join(out.get("text", ""))
             text = "".join(out.get("data", {}).get("text/plain", ""))
             assert not re.search(r"at 0x[0-9a-f]{6,}", text)
+            assert not text.startswith("Canvas("), "a static figure came out as an ipympl widget"
             assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {})
 
 

@@ -1,0 +1,194 @@
+"""Chapter 03: scores -> weights with a temperature; and why scores are scaled by √d_k."""
+import ipywidgets as widgets
+import numpy as np
+
+from .. import reference as ref
+from ..style import COLORS
+from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
+
+TEMPERATURES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 1000.0)
+PRESETS = {"51, 49": (51.0, 49.0), "80, 20": (80.0, 20.0), "10, 3": (10.0, 3.0), "1000, 999": (1000.0, 999.0),
+           "2, 1, 0.5, -1": (2.0, 1.0, 0.5, -1.0)}
+N_MAX = 4
+
+
+@register_explorer
+class TemperatureExplorer(Explorer):
+    """Up to four scores and a temperature; the softmax weights, the plain ratios and the entropy."""
+
+    name = "temperature"
+    chapter = 3
+    title = "softmax with a temperature"
+    figsize = (8.5, 3.6)
+    bench_values = (
+        [{"T": t} for t in TEMPERATURES]
+        + [{"s1": s} for s in (60.0, 30.0, 1000.0, -50.0)]
+        + [{"preset": p} for p in PRESETS]
+    )
+
+    def build(self):
+        slider = dict(style=SLIDER_STYLE, layout=control_layout("320px"), continuous_update=True)
+        c = self.controls
+        c["preset"] = widgets.Dropdown(options=["(your own)", *PRESETS], value="51, 49", description="preset",
+                                       style=SLIDER_STYLE, layout=control_layout("320px"))
+        c["n"] = widgets.IntSlider(2, min=2, max=N_MAX, description="how many scores", **slider)
+        for i, v in enumerate((51.0, 49.0, 40.0, 10.0)):
+            c[f"s{i + 1}"] = widgets.FloatSlider(v, min=-50, max=1000, step=1, description=f"score {i + 1}", **slider)
+        c["T"] = widgets.SelectionSlider(options=TEMPERATURES, value=1.0, description="temperature T", **slider)
+        self._applying_preset = False
+
+        ax = self.ax = self.fig.subplots()
+        x = np.arange(N_MAX)
+        self.bars = ax.bar(x, np.zeros(N_MAX), color=COLORS["blue"], label="softmax(scores / T)")
+        (self.ratio_marks,) = ax.plot(x, np.zeros(N_MAX), "_", color="black", ms=40, mew=2.5,
+                                      label="score / sum (plain division)")
+        ax.set_xticks(x, [f"score {i + 1}" for i in x])
+        ax.set_ylim(0, 1.25)
+        ax.set_ylabel("weight")
+        ax.legend(loc="upper right", fontsize=9, frameon=False, markerscale=0.4)
+        self.value_texts = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=10) for i in x]
+        self.info = ax.set_title("Tg\nTg", fontsize=10, loc="left")  # two lines reserved by the layout
+        self.animated = [*self.bars, self.ratio_marks, *self.value_texts, self.info]
+
+    def scores(self):
+        return np.array([self.value(f"s{i + 1}") for i in range(self.value("n"))])
+
+    def result(self):
+        s, T = self.scores(), self.value("T")
+        weights = ref.softmax_with_temperature(s, T)
+        ratios = s / s.sum() if np.all(s > 0) else None
+        return {"scores": s, "T": T, "weights": weights, "ratios": ratios, "entropy": float(ref.entropy(weights))}
+
+    def _on_change(self, change):
+        owner = change["owner"] if change is not None else None
+        if owner is self.controls["preset"] and change["new"] in PRESETS:
+            values = PRESETS[change["new"]]
+            self._applying_preset = True
+            try:
+                self.controls["n"].value = len(values)
+                for i, v in enumerate(values):
+                    self.controls[f"s{i + 1}"].value = v
+            finally:
+                self._applying_preset = False
+        elif self._applying_preset:
+            return
+        elif owner is not None and owner is not self.controls["T"] and owner is not self.controls["preset"] \
+                and self.controls["preset"].value != "(your own)":
+            self.controls["preset"].value = "(your own)"  # a score was dragged away from the preset
+            return  # that change of the preset comes back here and redraws
+        super()._on_change(change)
+
+    def update(self):
+        r = self.result()
+        n, w = len(r["scores"]), r["weights"]
+        for i, (bar, text) in enumerate(zip(self.bars, self.value_texts)):
+            shown = i < n
+            bar.set_height(w[i] if shown else 0)
+            text.set_text(f"{w[i]:.3g}" if shown else "")
+            text.set_position((i, (w[i] if shown else 0) + 0.01))
+        ratios = np.full(N_MAX, np.nan)
+        if r["ratios"] is not None:
+            ratios[:n] = r["ratios"]
+        self.ratio_marks.set_ydata(ratios)
+        note = "the weights sum to 1"  # always two lines: the frozen layout made room for two
+        if w.max() > 0.9999:
+            note = "nearly all the weight is on the largest score (softmax → argmax)"
+        elif r["ratios"] is None:
+            note = "plain division is meaningless here: a score is ≤ 0"
+        self.info.set_text(f"T = {r['T']:g}   entropy {r['entropy']:.3f} nats (most: ln {n} = {np.log(n):.3f})\n{note}")
+
+    def layout(self):
+        c = self.controls
+        left = widgets.VBox([c["preset"], c["n"], c["T"]])
+        right = widgets.VBox([c[f"s{i + 1}"] for i in range(N_MAX)])
+        return widgets.VBox([widgets.HBox([left, right]), self.fig.canvas])
+
+
+def explore_temperature():
+    return TemperatureExplorer()
+
+
+D_KS = tuple(2**i for i in range(10))  # 1 ... 512
+N_PAIRS = 4000
+N_KEYS = 10
+
+
+def dot_product_samples(seed=3):
+    """For each d in D_KS: q·k for N_PAIRS random pairs, and the mean softmax entropy over N_KEYS keys,
+    unscaled and scaled by √d (components independent, mean 0, variance 1)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for d in D_KS:
+        dots = np.einsum("ij,ij->i", rng.normal(size=(N_PAIRS, d)), rng.normal(size=(N_PAIRS, d)))
+        scores = np.einsum("qd,qkd->qk", rng.normal(size=(400, d)), rng.normal(size=(400, N_KEYS, d)))
+        out[d] = {
+            "dots": dots,
+            "entropy": float(ref.entropy(ref.softmax(scores)).mean()),
+            "entropy_scaled": float(ref.entropy(ref.softmax(scores / np.sqrt(d))).mean()),
+        }
+    return out
+
+
+@register_explorer
+class ScalingExplorer(Explorer):
+    """The distribution of q·k for random unit-variance vectors, unscaled and divided by √d_k."""
+
+    name = "scaling"
+    chapter = 3
+    title = "why the scores are divided by √d_k"
+    figsize = (10, 3.4)
+    bench_values = tuple({"d_k": d} for d in D_KS)
+
+    def build(self):
+        self.samples = dot_product_samples()
+        self.controls["d_k"] = widgets.SelectionSlider(options=D_KS, value=64, description="d_k",
+                                                       style=SLIDER_STYLE, layout=control_layout("420px"))
+        self.ax_raw, self.ax_scaled = self.fig.subplots(1, 2)
+        self.edges_raw = np.linspace(-80, 80, 81)
+        self.edges_scaled = np.linspace(-5, 5, 51)
+        # one StepPatch per histogram: a single artist to redraw, not 130 bars
+        self.hist_raw = self.ax_raw.stairs(np.zeros(80), self.edges_raw, fill=True, color=COLORS["vermillion"])
+        self.hist_scaled = self.ax_scaled.stairs(np.zeros(50), self.edges_scaled, fill=True, color=COLORS["blue"])
+        z = np.linspace(-5, 5, 200)
+        self.ax_scaled.plot(z, np.exp(-z**2 / 2) / np.sqrt(2 * np.pi), color="black", lw=1, label="normal, variance 1")
+        self.ax_scaled.legend(loc="center right", fontsize=8, frameon=False)
+        self.ax_raw.set_title("q·k (unscaled)")
+        self.ax_scaled.set_title("q·k / √d_k (scaled)")
+        for ax in (self.ax_raw, self.ax_scaled):
+            ax.set_xlabel("score")
+            ax.set_ylabel("density")
+        self.ax_raw.set_ylim(0, 0.15)
+        self.ax_scaled.set_ylim(0, 0.45)
+        self.text_raw = self.ax_raw.text(0.02, 0.97, "", transform=self.ax_raw.transAxes, va="top", fontsize=9)
+        self.text_scaled = self.ax_scaled.text(0.02, 0.97, "", transform=self.ax_scaled.transAxes, va="top", fontsize=9)
+        self.animated = [self.hist_raw, self.hist_scaled, self.text_raw, self.text_scaled]
+
+    def result(self):
+        d = self.value("d_k")
+        s = self.samples[d]
+        return {"d_k": d, "variance": float(s["dots"].var()), "variance_scaled": float((s["dots"] / np.sqrt(d)).var()),
+                "entropy": s["entropy"], "entropy_scaled": s["entropy_scaled"], "max_entropy": float(np.log(N_KEYS))}
+
+    def update(self):
+        r = self.result()
+        dots = self.samples[r["d_k"]]["dots"]
+        raw, _ = np.histogram(dots, bins=self.edges_raw, density=True)
+        scaled, _ = np.histogram(dots / np.sqrt(r["d_k"]), bins=self.edges_scaled, density=True)
+        self.hist_raw.set_data(np.minimum(raw, 0.15))  # clipped at the axis top (the note says so)
+        self.hist_scaled.set_data(scaled)
+        outside = np.mean(np.abs(dots) > 80)
+        notes = [f"{outside:.0%} of the scores are off this axis"] if outside > 0.005 else []
+        if raw.max() > 0.15:
+            notes.append("the peak is taller than this axis")
+        self.text_raw.set_text(f"d_k = {r['d_k']}: variance {r['variance']:.1f}\n"
+                               f"softmax entropy over {N_KEYS} keys: {r['entropy']:.2f} nats"
+                               + "".join(f"\n({n})" for n in notes))
+        self.text_scaled.set_text(f"variance {r['variance_scaled']:.2f}\n"
+                                  f"softmax entropy: {r['entropy_scaled']:.2f} nats (most: {r['max_entropy']:.2f})")
+
+    def layout(self):
+        return widgets.VBox([self.controls["d_k"], self.fig.canvas])
+
+
+def explore_scaling():
+    return ScalingExplorer()
