@@ -28,7 +28,7 @@ class SimilarityExplorer(Explorer):
     name = "similarity"
     chapter = 2
     title = "a query among four keys: scores and weights"
-    figsize = (10, 3.8)
+    figsize = (9.4, 3.6)
     bench_values = (
         [{"angle": a} for a in range(0, 360, 30)]
         + [{"length": r} for r in (0.1, 1.0, 2.5, 4.0)]

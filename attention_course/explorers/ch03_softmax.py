@@ -31,7 +31,7 @@ class TemperatureExplorer(Explorer):
         c = self.controls
         c["preset"] = widgets.Dropdown(options=["(your own)", *PRESETS], value="51, 49", description="preset",
                                        style=SLIDER_STYLE, layout=control_layout("320px"))
-        c["n"] = widgets.IntSlider(2, min=2, max=N_MAX, description="how many scores", **slider)
+        c["n"] = widgets.IntSlider(2, min=2, max=N_MAX, description="scores shown", **slider)
         for i, v in enumerate((51.0, 49.0, 40.0, 10.0)):
             c[f"s{i + 1}"] = widgets.FloatSlider(v, min=-50, max=1000, step=1, description=f"score {i + 1}", **slider)
         c["T"] = widgets.SelectionSlider(options=TEMPERATURES, value=1.0, description="temperature T", **slider)
@@ -73,7 +73,7 @@ class TemperatureExplorer(Explorer):
         elif self._applying_preset:
             return
         elif owner is not None and owner is not self.controls["T"] and owner is not self.controls["preset"] \
-                and self.controls["preset"].value != "(your own)":
+                and PRESETS.get(self.controls["preset"].value) not in (None, tuple(self.scores())):
             self.controls["preset"].value = "(your own)"  # a score was dragged away from the preset
             return  # that change of the preset comes back here and redraws
         super()._on_change(change)
@@ -83,6 +83,7 @@ class TemperatureExplorer(Explorer):
         n, w = len(r["scores"]), r["weights"]
         for i, (bar, text) in enumerate(zip(self.bars, self.value_texts)):
             shown = i < n
+            self.controls[f"s{i + 1}"].disabled = not shown  # sliders of hidden scores are greyed out
             bar.set_height(w[i] if shown else 0)
             text.set_text(f"{w[i]:.3g}" if shown else "")
             text.set_position((i, (w[i] if shown else 0) + 0.01))
@@ -146,6 +147,10 @@ class ScalingExplorer(Explorer):
         self.ax_raw, self.ax_scaled = self.fig.subplots(1, 2)
         self.edges_raw = np.linspace(-80, 80, 81)
         self.edges_scaled = np.linspace(-5, 5, 51)
+        self.histograms = {  # computed once: a slider change only swaps them in
+            d: (np.histogram(s["dots"], bins=self.edges_raw, density=True)[0],
+                np.histogram(s["dots"] / np.sqrt(d), bins=self.edges_scaled, density=True)[0])
+            for d, s in self.samples.items()}
         # one StepPatch per histogram: a single artist to redraw, not 130 bars
         self.hist_raw = self.ax_raw.stairs(np.zeros(80), self.edges_raw, fill=True, color=COLORS["vermillion"])
         self.hist_scaled = self.ax_scaled.stairs(np.zeros(50), self.edges_scaled, fill=True, color=COLORS["blue"])
@@ -172,8 +177,7 @@ class ScalingExplorer(Explorer):
     def update(self):
         r = self.result()
         dots = self.samples[r["d_k"]]["dots"]
-        raw, _ = np.histogram(dots, bins=self.edges_raw, density=True)
-        scaled, _ = np.histogram(dots / np.sqrt(r["d_k"]), bins=self.edges_scaled, density=True)
+        raw, scaled = self.histograms[r["d_k"]]
         self.hist_raw.set_data(np.minimum(raw, 0.15))  # clipped at the axis top (the note says so)
         self.hist_scaled.set_data(scaled)
         outside = np.mean(np.abs(dots) > 80)
