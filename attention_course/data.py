@@ -26,3 +26,47 @@ def load_incomes():
     ages = np.array([float(r["age"]) for r in rows])
     incomes = np.array([float(r["income"]) for r in rows])
     return names, ages, incomes
+
+
+def load_word_vectors():
+    """The hand-made word vectors of chapter 05: (words, glosses, dimension names, matrix (n_words, d))."""
+    with open(asset("data", "word_vectors.csv"), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    dims = [k for k in rows[0] if k not in ("word", "gloss")]
+    words = [r["word"] for r in rows]
+    glosses = [r["gloss"] for r in rows]
+    return words, glosses, dims, np.array([[float(r[d]) for d in dims] for r in rows])
+
+
+# The two 苹果 sentences of chapter 05, segmented into words
+S1 = "一 回到 家 我 就 吃 了 一个 非常 美味 的 苹果".split()
+S2 = "一 回到 家 我 就 用 苹果 跟 朋友 联系".split()
+
+
+def embed(tokens):
+    """The matrix X (n, d) of the tokens' hand-made vectors, one token per row."""
+    words, _, _, vectors = load_word_vectors()
+    index = {w: i for i, w in enumerate(words)}
+    missing = [t for t in tokens if t not in index]
+    if missing:
+        raise KeyError(f"not in the word table: {', '.join(missing)}")
+    return vectors[[index[t] for t in tokens]]
+
+
+def hand_projections():
+    """Chapter 05's hand-chosen W_q, W_k, W_v (d, d), row convention (Q = X @ W_q).
+
+    Queries ask "is there food or technology around?" (a word about food or technology
+    asks about both), keys expose only a word's food and technology content, and the
+    values keep every meaning dimension (W_v = identity). Chapter 08 learns such
+    matrices from data instead."""
+    _, _, dims, _ = load_word_vectors()
+    d = len(dims)
+    food, tech = dims.index("food"), dims.index("technology")
+    W_q = np.zeros((d, d))
+    W_q[[food, tech], food] = 2.0
+    W_q[[food, tech], tech] = 2.0
+    W_k = np.zeros((d, d))
+    W_k[food, food] = 2.0
+    W_k[tech, tech] = 2.0
+    return W_q, W_k, np.eye(d)

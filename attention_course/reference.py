@@ -27,6 +27,11 @@ __all__ = [
     "softmax_with_temperature",
     "temperature_for_51_49",
     "entropy",
+    "attend",
+    "attention_columns",
+    "self_attention",
+    "self_attention_qkv",
+    "most_attended_word",
 ]
 
 
@@ -175,3 +180,43 @@ def entropy(p, axis=-1):
     p = np.asarray(p, dtype=float)
     logp = np.log(np.where(p > 0, p, 1.0))
     return -np.sum(p * logp, axis=axis) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+# --- chapter 04: query, key, value -------------------------------------------------------------
+
+def attend(q, K, V):
+    """One query against many key-value pairs: softmax(K q / √d_k) V, shape (d_v,)."""
+    q, K, V = (np.asarray(a, dtype=float) for a in (q, K, V))
+    return softmax(K @ q / np.sqrt(q.shape[-1])) @ V
+
+
+def attention_columns(Qc, Kc, Vc):
+    """The column convention: tokens are columns. Qc (d_k, n), Kc (d_k, m), Vc (d_v, m) -> (d_v, n).
+
+    A = Kcᵀ Qc / √d_k has one *column* per query; softmax runs down each column; output = Vc A'.
+    It is the transpose of the row form: attention_columns(Q.T, K.T, V.T) == attention(Q, K, V).T."""
+    Qc, Kc, Vc = (np.asarray(a, dtype=float) for a in (Qc, Kc, Vc))
+    A = Kc.T @ Qc / np.sqrt(Qc.shape[0])
+    return Vc @ softmax(A, axis=0)
+
+
+# --- chapter 05: self-attention ----------------------------------------------------------------
+
+def self_attention(X):
+    """Q = K = V = X: softmax(X Xᵀ / √d) X. Returns (output (n, d), weights (n, n))."""
+    X = np.asarray(X, dtype=float)
+    return scaled_dot_product_attention(X, X, X)
+
+
+def self_attention_qkv(X, W_q, W_k, W_v):
+    """Self-attention with projections Q = X W_q, K = X W_k, V = X W_v. Returns (output, weights)."""
+    X = np.asarray(X, dtype=float)
+    return scaled_dot_product_attention(X @ W_q, X @ W_k, X @ W_v)
+
+
+def most_attended_word(tokens, weights, word):
+    """The token, other than ``word`` itself, that ``word`` attends to most (row of ``word`` in weights)."""
+    i = list(tokens).index(word)
+    row = np.array(weights[i], dtype=float)
+    row[i] = -np.inf
+    return tokens[int(np.argmax(row))]

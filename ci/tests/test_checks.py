@@ -23,7 +23,28 @@ RIGHT = {
     "3.1": ref.softmax,
     "3.2": ref.softmax_with_temperature,
     "3.3": ref.temperature_for_51_49,
+    "4.1": ref.attend,
+    "4.2": ref.scaled_dot_product_attention,
+    "4.3": ref.attention_columns,
+    "5.1": ref.self_attention,
+    "5.2": ref.self_attention_qkv,
+    "5.3": ref.most_attended_word,
 }
+
+sm = ref.softmax
+sdpa = ref.scaled_dot_product_attention
+
+
+def _attn(Q, K, V, mask=None, scale=True, axis=-1, after=False, invert=False, ignore=False, renorm=False):
+    s = Q @ K.T / (np.sqrt(Q.shape[1]) if scale else 1)
+    if mask is not None and not (after or ignore or renorm):
+        s = np.where(~mask if invert else mask, s, -np.inf)
+    w = sm(s, axis=axis)
+    if mask is not None and (after or renorm):
+        w = w * mask
+        if renorm:
+            w = w / w.sum(-1, keepdims=True)
+    return w @ V, w
 
 
 def _naive_softmax(x, axis=-1):
@@ -179,6 +200,59 @@ MISTAKES = {
         (lambda: 51 / 49, "the ratio"),
         (lambda: -49.99, "must be positive"),
     ],
+    "4.1": [
+        (lambda q, K, V: sm(K @ q) @ V, "not divided by √d_k"),
+        (lambda q, K, V: sm(K @ q / len(q)) @ V, "square root"),
+        (lambda q, K, V: sm(K @ q / np.sqrt(len(q))) @ K, "weighted sum of the *keys*"),
+        (lambda q, K, V: (K @ q / np.sqrt(len(q))) @ V, "without softmax"),
+        (lambda q, K, V: sm(K @ q / np.sqrt(len(q))), "those are the weights"),
+        (lambda q, K, V: np.exp(K @ q / np.sqrt(len(q))) @ V, "not normalised"),
+        (lambda q, K, V: (sm(K @ q / np.sqrt(len(q))) @ V, None), "returned a tuple"),
+    ],
+    "4.2": [
+        (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, scale=False), "not divided by √d_k"),
+        (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, axis=0), "down the columns"),
+        (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, after=True), "applied after the softmax"),
+        (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, ignore=True), "the mask was ignored"),
+        (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, invert=True), "inverted"),
+        (lambda Q, K, V, mask=None: (lambda o, w: (o, w.T))(*_attn(Q, K, V, mask)), "transposed"),
+        (lambda Q, K, V, mask=None: (lambda o, w: (w, o))(*_attn(Q, K, V, mask)), "returned (weights, output)"),
+        (lambda Q, K, V, mask=None: _attn(Q, K, V, mask)[0], "should return a pair"),
+        (lambda Q, K, V, mask=None: (sm(Q @ K.T / np.sqrt(Q.shape[1])) @ K, sm(Q @ K.T / np.sqrt(Q.shape[1])))
+         if K.shape == V.shape else _attn(Q, K, V, mask), "weighted sum of the keys"),
+    ],
+    "4.3": [
+        (lambda Qc, Kc, Vc: sdpa(Qc.T, Kc.T, Vc.T)[0], "the row form"),
+        (lambda Qc, Kc, Vc: Vc @ sm(Kc.T @ Qc / np.sqrt(len(Qc)), axis=-1), "each *column*"),
+        (lambda Qc, Kc, Vc: Vc @ sm(Kc.T @ Qc, axis=0), "not divided by √d_k"),
+        (lambda Qc, Kc, Vc: Kc[:, :] @ sm(Kc.T @ Qc / np.sqrt(len(Qc)), axis=0), "should have shape"),
+    ],
+    "5.1": [
+        (lambda X: (sm(X @ X.T) @ X, sm(X @ X.T)), "not divided by √d"),
+        (lambda X: (sm(X @ X.T / np.sqrt(X.shape[1]), axis=0) @ X, sm(X @ X.T / np.sqrt(X.shape[1]), axis=0)),
+         "down the columns"),
+        (lambda X: ((X @ X.T / np.sqrt(X.shape[1])) @ X, X @ X.T), "without softmax"),
+        (lambda X: (X, np.eye(len(X))), "the output is X itself"),
+        (lambda X: (lambda o, w: (o, w.T))(*ref.self_attention(X)), "transposed"),
+        (lambda X: ref.self_attention(X)[0], "should return a pair"),
+    ],
+    "5.2": [
+        (lambda X, a, b, c: sdpa(X @ a, X @ a, X @ a), "one matrix (W_q)"),
+        (lambda X, a, b, c: sdpa(X @ a, X @ b, X), "the values are X itself"),
+        (lambda X, a, b, c: sdpa(X @ a.T, X @ b.T, X @ c.T), "transposed"),
+        (lambda X, a, b, c: sdpa(X @ b, X @ a, X @ c), "swapped"),
+        (lambda X, a, b, c: (lambda Q, K, V: (sm(Q @ K.T) @ V, sm(Q @ K.T)))(X @ a, X @ b, X @ c), "not divided"),
+        (lambda X, a, b, c: sdpa(X @ a, X @ b, X @ b), "projected with W_k"),
+    ],
+    "5.3": [
+        (lambda t, w, word: int(np.argmax(np.where(np.arange(len(t)) == t.index(word), -1, w[t.index(word)]))),
+         "returned the index"),
+        (lambda t, w, word: t[int(np.argmax(w[t.index(word)]))], "itself"),
+        (lambda t, w, word: t[int(np.argmin(w[t.index(word)]))], "*smallest* weight"),
+        (lambda t, w, word: "联系", "Use the arguments"),
+        (lambda t, w, word: t[int(np.argmax(np.where(np.arange(len(t)) == t.index(word), -1, w[:, t.index(word)])))],
+         "column"),
+    ],
 }
 
 
@@ -250,3 +324,8 @@ def test_result_displays_as_html_and_text():
     assert str(result).startswith("✅ Exercise 1.1 passed:")
     wrong = check("1.1", lambda a, inc, lo, hi: "<b>")
     assert "<b>" not in wrong._repr_html_().split("</b>", 1)[1]  # the student's text is escaped
+
+
+def test_masking_after_the_softmax_and_renormalising_is_accepted():
+    """Zeroing masked weights and renormalising equals masking the scores: a right answer, not a mistake."""
+    assert check("4.2", lambda Q, K, V, mask=None: _attn(Q, K, V, mask, renorm=True)).passed
