@@ -27,7 +27,7 @@ def main():
                 page = chromium.new_page(viewport={"width": 1400, "height": 1000})
                 notebook = path.relative_to(browser.ROOT).as_posix()
                 browser.run_all(page, lab.url, lab.token, notebook)
-                if browser.interactive_figures(page).count():
+                if page.locator(browser.FIGURE).filter(has=page.locator(".widget-slider")).count():
                     ms = sorted(browser.keypress_latencies(page))
                     print(f"{path.name:<32} {statistics.median(ms):>10.1f} {ms[int(0.95 * (len(ms) - 1))]:>8.1f}")
                 page.close()

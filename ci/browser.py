@@ -99,12 +99,16 @@ def run_all(page, url, token, notebook):
     page.wait_for_timeout(1500)
 
 
+CONTROLS = ".widget-slider, .widget-dropdown"
+
+
 def interactive_figures(page):
-    return page.locator(FIGURE).filter(has=page.locator(".widget-slider"))
+    return page.locator(FIGURE).filter(has=page.locator(CONTROLS))
 
 
 def first_slider_changes_canvas(page, shot=None):
-    """Press → on the first slider of the first interactive figure; True if the canvas pixels change."""
+    """Move the first control of the first interactive figure (→ on a slider, the next option of a
+    drop-down when it has no slider); True if the canvas pixels change."""
     figure = interactive_figures(page).first
     figure.scroll_into_view_if_needed()
     canvas = figure.locator("canvas").first
@@ -112,9 +116,12 @@ def first_slider_changes_canvas(page, shot=None):
     if shot:
         figure.screenshot(path=shot)
     before = canvas.screenshot()
-    figure.locator(".widget-slider .noUi-handle").first.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
+    if figure.locator(".widget-slider").count():
+        figure.locator(".widget-slider .noUi-handle").first.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+    else:
+        figure.locator(".widget-dropdown select").first.select_option(index=1)
     for _ in range(40):
         page.wait_for_timeout(100)
         if canvas.screenshot() != before:
@@ -133,7 +140,7 @@ CANVAS_HASH = """() => { let h = 0;
 
 def keypress_latencies(page, presses=15):
     """Milliseconds from a → or ← keypress on the first slider to new pixels on its figure's canvas."""
-    figure = interactive_figures(page).last  # the innermost element that holds the figure
+    figure = page.locator(FIGURE).filter(has=page.locator(".widget-slider")).last  # innermost, with a slider
     figure.scroll_into_view_if_needed()
     figure.evaluate("e => e.setAttribute('data-bench', '1')")
     handle = figure.locator(".widget-slider .noUi-handle").first

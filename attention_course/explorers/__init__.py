@@ -8,7 +8,10 @@ from .ch00_start_here import TwoPeopleExplorer, explore_two_people
 from .ch01_weighted_average import WeightedAverageExplorer, explore_weighted_average
 from .ch02_similarity import SimilarityExplorer, explore_similarity
 from .ch03_softmax import ScalingExplorer, TemperatureExplorer, explore_scaling, explore_temperature
+from .ch04_qkv import QKVExplorer, explore_qkv
+from .ch05_self_attention import SelfAttentionExplorer, explore_self_attention
 
 __all__ = ["EXPLORERS", "Explorer", "register_explorer", "TwoPeopleExplorer", "explore_two_people", "WeightedAverageExplorer", "explore_weighted_average",
            "SimilarityExplorer", "explore_similarity", "TemperatureExplorer", "explore_temperature",
-           "ScalingExplorer", "explore_scaling"]
+           "ScalingExplorer", "explore_scaling", "QKVExplorer", "explore_qkv",
+           "SelfAttentionExplorer", "explore_self_attention"]

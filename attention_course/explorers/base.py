@@ -106,6 +106,8 @@ class Explorer:
         self.controls = {}
         self.animated = []  # the artists update() changes; build() lists them
         self._background = None
+        self._background_key = None
+        self._backgrounds = {}  # (background_key(), canvas size) -> cached background
         self._saving = False
         self._widget = None
         self.build()
@@ -139,15 +141,29 @@ class Explorer:
         if self.fig.get_layout_engine() is not None:
             self.fig.set_layout_engine("none")
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        if len(self._backgrounds) >= 16:
+            self._backgrounds.pop(next(iter(self._backgrounds)))
+        self._backgrounds[(self._background_key, tuple(self.fig.bbox.bounds))] = self._background
         self._draw_animated()
 
     def _draw_animated(self):
         for artist in self.animated:
             self.fig.draw_artist(artist)
 
+    def background_key(self):
+        """What the static background depends on, if anything changes it (e.g. the tokens on an axis).
+
+        When the key changes, a background cached for the new key is reused; otherwise the
+        figure is drawn in full once and its background cached under that key."""
+        return None
+
     def refresh(self):
         """Show the current state of the artists: blit over the cached background."""
         canvas = self.fig.canvas
+        key = self.background_key()
+        if key != self._background_key:
+            self._background_key = key
+            self._background = self._backgrounds.get((key, tuple(self.fig.bbox.bounds)))
         if self._background is None:
             canvas.draw()  # first time: a full draw, which caches the background
             return

@@ -137,7 +137,7 @@ class ScalingExplorer(Explorer):
     name = "scaling"
     chapter = 3
     title = "why the scores are divided by √d_k"
-    figsize = (10, 3.4)
+    figsize = (9.4, 3.3)
     bench_values = tuple({"d_k": d} for d in D_KS)
 
     def build(self):

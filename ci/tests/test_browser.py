@@ -57,7 +57,7 @@ def test_notebook_in_jupyterlab(lab, browser, notebook):
             assert bad not in body, bad
         source = (ROOT / notebook).read_text(encoding="utf-8")
         n_explorers = source.count('"nbval-ignore-output"')
-        rendered = page.locator(".jupyter-widgets:has(canvas)").filter(has=page.locator(".widget-slider"))
+        rendered = browser_tools.interactive_figures(page)
         assert rendered.count() >= n_explorers, f"{rendered.count()} interactive figures rendered, {n_explorers} expected"
         if n_explorers:  # the widgets' Chinese labels have a font even without system CJK fonts
             assert page.evaluate("document.fonts.check('14px \"Attention Course CJK\"', '张三')")
