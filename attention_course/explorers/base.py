@@ -4,9 +4,10 @@ An explorer builds its matplotlib figure and its ipywidgets controls once.
 When a control changes, ``update()`` moves the existing artists (``set_data``,
 ``set_height``, ``set_text`` …) and ``refresh()`` shows them: never a new
 figure per change. To stay well inside the 50 ms budget the figure is blitted:
-after the first full draw the layout is frozen and the static part (axes,
+the layout is frozen and, after each full draw, the static part (axes,
 ticks, labels, legends) is cached as a background; a change restores that
-background and redraws only the artists listed in ``self.animated``. In a Jupyter kernel the canvas is an ipympl widget; anywhere else
+background and redraws only the artists listed in ``self.animated``. (The layout is
+computed once, when the explorer is built, with every artist counted.) In a Jupyter kernel the canvas is an ipympl widget; anywhere else
 (tests, the benchmark) it is a plain Agg canvas, so every explorer can be
 driven without a browser:
 
@@ -111,12 +112,16 @@ class Explorer:
         self._saving = False
         self._widget = None
         self.build()
+        self.update()
+        # Lay the figure out once, with every artist counted (animated ones are left out of layouts),
+        # then freeze it: later frames only move artists inside the axes.
+        self.fig.draw_without_rendering()
+        self.fig.set_layout_engine("none")
         for artist in self.animated:
             artist.set_animated(True)
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.update()
 
     # -- to be written by each explorer ------------------------------------------------------
     def build(self):
@@ -135,11 +140,9 @@ class Explorer:
         self.refresh()
 
     def _on_full_draw(self, event):
-        """After every full draw: freeze the layout, cache the background, add the moving artists."""
+        """After every full draw: cache the background, then add the moving artists."""
         if self._saving:  # savefig renders everything itself; the on-screen cache stays as it is
             return
-        if self.fig.get_layout_engine() is not None:
-            self.fig.set_layout_engine("none")
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         if len(self._backgrounds) >= 16:
             self._backgrounds.pop(next(iter(self._backgrounds)))

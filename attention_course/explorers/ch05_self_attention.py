@@ -52,6 +52,8 @@ class SelfAttentionExplorer(Explorer):
         self.controls["mode"] = widgets.ToggleButtons(options=list(MODES), value=list(MODES)[1],
                                                       description="Q, K, V", style={"description_width": "60px", "button_width": "250px"})
         ax_h, ax_p = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+        # both panels have a fixed aspect, for which constrained layout leaves no room above: keep a band
+        self.fig.get_layout_engine().set(rect=(0, 0, 1, 0.95))
         self.im = ax_h.imshow(np.full((N_MAX, N_MAX), np.nan), cmap="viridis", vmin=0, vmax=0.6)
         self.fig.colorbar(self.im, ax=ax_h, shrink=0.8, label="attention weight")
         self.ax_h = ax_h
@@ -77,7 +79,7 @@ class SelfAttentionExplorer(Explorer):
         (self.path,) = ax_p.plot([], [], "--", color=COLORS["vermillion"], lw=1)
         self.after_text = ax_p.annotate("苹果 after", (0, 0), xytext=(6, -14), textcoords="offset points",
                                         color=COLORS["vermillion"])
-        self.cos_text = ax_p.set_title("cosine of 苹果's output: with 水果 0.000, with 手机 0.000", fontsize=10)
+        self.cos_text = ax_p.set_title("cos(苹果, 水果) 0.000    cos(苹果, 手机) 0.000", fontsize=10)
         self.animated = [self.im, self.row_box, self.after, self.path, self.after_text, self.cos_text]
 
     def background_key(self):
@@ -130,7 +132,7 @@ class SelfAttentionExplorer(Explorer):
         self.after.set_data([a[self.food]], [a[self.tech]])
         self.path.set_data([before[self.food], a[self.food]], [before[self.tech], a[self.tech]])
         self.after_text.xy = (a[self.food], a[self.tech])
-        self.cos_text.set_text(f"cosine of 苹果's output: with 水果 {r['cos_fruit']:.3f}, with 手机 {r['cos_phone']:.3f}")
+        self.cos_text.set_text(f"cos(苹果, 水果) {r['cos_fruit']:.3f}    cos(苹果, 手机) {r['cos_phone']:.3f}")
 
     def layout(self):
         c = self.controls
