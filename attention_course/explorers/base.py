@@ -110,6 +110,7 @@ class Explorer:
         self._background_key = None
         self._backgrounds = {}  # (background_key(), canvas size) -> cached background
         self._saving = False
+        self._quiet = False
         self._widget = None
         self.build()
         self.update()
@@ -121,7 +122,7 @@ class Explorer:
             artist.set_animated(True)
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
         for control in self.controls.values():
-            control.observe(self._on_change, names="value")
+            control.observe(self._on_control, names="value")
 
     # -- to be written by each explorer ------------------------------------------------------
     def build(self):
@@ -135,6 +136,18 @@ class Explorer:
         return widgets.VBox([self.fig.canvas, widgets.HBox(list(self.controls.values()))])
 
     # -- the shared machinery ------------------------------------------------------------------
+    def _on_control(self, change):
+        if not self._quiet:
+            self._on_change(change)
+
+    def set_quietly(self, **values):
+        """Set controls without reacting to them (e.g. show a selected row's numbers on its sliders)."""
+        self._quiet = True
+        try:
+            self.set(**values)
+        finally:
+            self._quiet = False
+
     def _on_change(self, change):
         self.update()
         self.refresh()

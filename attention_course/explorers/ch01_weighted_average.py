@@ -34,7 +34,6 @@ class WeightedAverageExplorer(Explorer):
         self.edit_people = edit_people
         self.names, self.ages0, self.incomes0 = load_incomes()
         self.ages, self.incomes = self.ages0.copy(), self.incomes0.copy()
-        self._syncing = False
         super().__init__(interactive=interactive)
 
     # -- building --------------------------------------------------------------------------
@@ -98,16 +97,9 @@ class WeightedAverageExplorer(Explorer):
     def _sync_person_sliders(self):
         """Show the selected person's current age and income on their sliders."""
         i = self.names.index(self.value("person"))
-        self._syncing = True
-        try:
-            self.controls["age"].value = float(self.ages[i])
-            self.controls["income"].value = float(self.incomes[i])
-        finally:
-            self._syncing = False
+        self.set_quietly(age=float(self.ages[i]), income=float(self.incomes[i]))
 
     def _on_change(self, change):
-        if self._syncing:
-            return
         if self.edit_people:
             i = self.names.index(self.value("person"))
             if change is not None and change["owner"] is self.controls["person"]:

@@ -35,7 +35,6 @@ class TemperatureExplorer(Explorer):
         for i, v in enumerate((51.0, 49.0, 40.0, 10.0)):
             c[f"s{i + 1}"] = widgets.FloatSlider(v, min=-50, max=1000, step=1, description=f"score {i + 1}", **slider)
         c["T"] = widgets.SelectionSlider(options=TEMPERATURES, value=1.0, description="temperature T", **slider)
-        self._applying_preset = False
 
         ax = self.ax = self.fig.subplots()
         x = np.arange(N_MAX)
@@ -63,15 +62,7 @@ class TemperatureExplorer(Explorer):
         owner = change["owner"] if change is not None else None
         if owner is self.controls["preset"] and change["new"] in PRESETS:
             values = PRESETS[change["new"]]
-            self._applying_preset = True
-            try:
-                self.controls["n"].value = len(values)
-                for i, v in enumerate(values):
-                    self.controls[f"s{i + 1}"].value = v
-            finally:
-                self._applying_preset = False
-        elif self._applying_preset:
-            return
+            self.set_quietly(n=len(values), **{f"s{i + 1}": v for i, v in enumerate(values)})
         elif owner is not None and owner is not self.controls["T"] and owner is not self.controls["preset"] \
                 and PRESETS.get(self.controls["preset"].value) not in (None, tuple(self.scores())):
             self.controls["preset"].value = "(your own)"  # a score was dragged away from the preset

@@ -30,7 +30,6 @@ class QKVExplorer(Explorer):
 
     def build(self):
         self.M = {"q": Q0.copy(), "k": K0.copy(), "v": V0.copy()}
-        self._syncing = False
         slider = dict(style=SLIDER_STYLE, layout=control_layout("300px"), continuous_update=True)
         self.controls["row"] = widgets.Dropdown(options=ROWS, value="q1", description="edit row",
                                                 style=SLIDER_STYLE, layout=control_layout("220px"))
@@ -69,15 +68,9 @@ class QKVExplorer(Explorer):
         return self.M[row[0]], int(row[1:]) - 1
 
     def _on_change(self, change):
-        if self._syncing:
-            return
         matrix, i = self._selected()
         if change is not None and change["owner"] is self.controls["row"]:
-            self._syncing = True
-            try:
-                self.controls["x"].value, self.controls["y"].value = (float(v) for v in matrix[i])
-            finally:
-                self._syncing = False
+            self.set_quietly(x=float(matrix[i][0]), y=float(matrix[i][1]))
         else:
             matrix[i] = [self.value("x"), self.value("y")]
         super()._on_change(change)

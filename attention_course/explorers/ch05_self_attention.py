@@ -41,7 +41,6 @@ class SelfAttentionExplorer(Explorer):
         self.food, self.tech = dims.index("food"), dims.index("technology")
         self.reference = {w: vectors[words.index(w)] for w in ("水果", "手机", "苹果")}
         self.W = hand_projections()
-        self._syncing = False
         wide = dict(style=SLIDER_STYLE, layout=control_layout("420px"))
         self.controls["sentence"] = widgets.Dropdown(options=list(SENTENCES), value=list(SENTENCES)[0],
                                                      description="sentence", **wide)
@@ -91,15 +90,9 @@ class SelfAttentionExplorer(Explorer):
         return tokens
 
     def _on_change(self, change):
-        if self._syncing:
-            return
         if change is not None and change["owner"] is self.controls["sentence"]:
             original = SENTENCES[change["new"]]
-            self._syncing = True
-            try:
-                self.controls["verb"].value, self.controls["other"].value = original[5], original[9]
-            finally:
-                self._syncing = False
+            self.set_quietly(verb=original[5], other=original[9])
         super()._on_change(change)
 
     def result(self):
