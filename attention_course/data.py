@@ -70,3 +70,25 @@ def hand_projections():
     W_k[food, food] = 2.0
     W_k[tech, tech] = 2.0
     return W_q, W_k, np.eye(d)
+
+
+def two_head_projections():
+    """Chapter 06's hand-made multi-head weights W_q, W_k, W_v, W_o, each (6, 6), for 2 heads of d_k = 3.
+
+    Row convention; head i uses columns i*3:(i+1)*3 (as ``multi_head_attention`` splits them).
+    Head 1, "what kind of thing is around?": chapter 05's food/technology question (query
+    columns 0-1, key columns 0-1). Head 2, "who is here?": every word asks for a person (its
+    query column 3 is twice the sum of its features) and only the person dimension answers
+    (key column 3). W_v = W_o = identity, so head 1 brings back food, technology and action,
+    head 2 person, place and function, and the output's dimensions keep their names."""
+    _, _, dims, _ = load_word_vectors()
+    d = len(dims)
+    food, tech, person = dims.index("food"), dims.index("technology"), dims.index("person")
+    W_q, W_k = np.zeros((d, d)), np.zeros((d, d))
+    W_q[[food, tech], 0] = 2.0  # head 1 (columns 0-2)
+    W_q[[food, tech], 1] = 2.0
+    W_k[food, 0] = 2.0
+    W_k[tech, 1] = 2.0
+    W_q[:, 3] = 2.0  # head 2 (columns 3-5): everyone asks "who?"
+    W_k[person, 3] = 2.0
+    return W_q, W_k, np.eye(d), np.eye(d)

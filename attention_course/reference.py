@@ -32,6 +32,8 @@ __all__ = [
     "self_attention",
     "self_attention_qkv",
     "most_attended_word",
+    "split_heads",
+    "graph_mask",
 ]
 
 
@@ -220,3 +222,22 @@ def most_attended_word(tokens, weights, word):
     row = np.array(weights[i], dtype=float)
     row[i] = -np.inf
     return tokens[int(np.argmax(row))]
+
+
+# --- chapter 06: multi-head attention ----------------------------------------------------------
+
+def split_heads(X, n_heads):
+    """(n, d_model) -> (n_heads, n, d_k): head i gets columns i*d_k:(i+1)*d_k, d_k = d_model / n_heads."""
+    X = np.asarray(X, dtype=float)
+    n, d_model = X.shape
+    if n_heads < 1 or d_model % n_heads:
+        raise ValueError(f"n_heads={n_heads} does not divide d_model={d_model}")
+    return X.reshape(n, n_heads, d_model // n_heads).transpose(1, 0, 2)
+
+
+# --- chapter 07: order and masks ---------------------------------------------------------------
+
+def graph_mask(adjacency):
+    """Boolean (n, n): True where an edge joins i and j, and on the diagonal (a node attends to itself)."""
+    A = np.asarray(adjacency) != 0
+    return A | np.eye(len(A), dtype=bool)

@@ -29,6 +29,11 @@ RIGHT = {
     "5.1": ref.self_attention,
     "5.2": ref.self_attention_qkv,
     "5.3": ref.most_attended_word,
+    "6.1": ref.split_heads,
+    "6.2": ref.multi_head_attention,
+    "7.1": ref.sinusoidal_positions,
+    "7.2": ref.causal_mask,
+    "7.3": ref.graph_mask,
 }
 
 sm = ref.softmax
@@ -254,6 +259,100 @@ MISTAKES = {
          "column"),
     ],
 }
+
+
+
+
+def _split(M, h, how="right"):
+    n, d = M.shape
+    if how == "plain":
+        return M.reshape(h, n, d // h)
+    if how == "strided":
+        return M.reshape(n, d // h, h).transpose(2, 0, 1)
+    return M.reshape(n, h, d // h).transpose(1, 0, 2)
+
+
+def _mha(X, Wq, Wk, Wv, Wo, h, mask=None, split="right", join="right", scale="d_k", wo=True, reverse=False,
+         ignore_mask=False, mean_weights=False):
+    n, d = X.shape
+    Q, K, V = (_split(X @ W, h, split) for W in (Wq, Wk, Wv))
+    s = Q @ np.swapaxes(K, -1, -2) / np.sqrt(d // h if scale == "d_k" else d)
+    if mask is not None and not ignore_mask:
+        s = np.where(mask, s, -np.inf)
+    w = sm(s)
+    heads = w @ V
+    if reverse:
+        heads = heads[::-1]
+    concat = heads.reshape(n, d) if join == "plain" else heads.transpose(1, 0, 2).reshape(n, d)
+    return (concat @ Wo if wo else concat), (w.mean(axis=0) if mean_weights else w)
+
+
+def _pe_wrong(n, d, first=np.sin, second=np.cos, expo=lambda i, d: 2 * i / d, halves=False):
+    pos = np.arange(n)[:, None]
+    i = np.arange(d // 2)[None, :]
+    a = pos / 10000.0 ** expo(i, d)
+    if halves:
+        return np.concatenate([first(a), second(a)], axis=1)
+    pe = np.zeros((n, d))
+    pe[:, 0::2], pe[:, 1::2] = first(a), second(a)
+    return pe
+
+
+def _no_divide_check(X, h):
+    n, d = X.shape
+    return X.reshape(n, h, -1).transpose(1, 0, 2) if d % h == 0 else np.zeros((h, n, d // h))
+
+
+MISTAKES.update({
+    "6.1": [
+        (lambda X, h: _split(X, h, "plain"), "plain reshape"),
+        (lambda X, h: _split(X, h, "strided"), "every h-th column"),
+        (lambda X, h: X.reshape(len(X), h, -1), "move the head axis"),
+        (lambda X, h: _split(X, h)[::-1], "reverse order"),
+        (lambda X, h: _split(X, h).transpose(0, 2, 1), "tokens as columns"),
+        (_no_divide_check, "cannot share 8 columns"),
+        (lambda X, h: X.reshape(len(X), h, X.shape[1] / h).transpose(1, 0, 2), "raised TypeError"),
+    ],
+    "6.2": [
+        (lambda *a: _mha(*a, wo=False), "not projected"),
+        (lambda *a: _mha(*a, scale="d_model"), "√d_model"),
+        (lambda *a: _mha(*a, split="plain"), "split with a plain reshape"),
+        (lambda *a: _mha(*a, join="plain"), "joined with a plain reshape"),
+        (lambda *a: _mha(*a, reverse=True), "reverse order"),
+        (lambda X, Wq, Wk, Wv, Wo, h, mask=None: _mha(X, Wq, Wk, Wv, Wo.T, h, mask), "W_o was transposed"),
+        (lambda *a: _mha(*a, ignore_mask=True), "mask was ignored"),
+        (lambda *a: _mha(*a, mean_weights=True), "averaged over the heads"),
+        (lambda X, Wq, Wk, Wv, Wo, h, mask=None: (lambda o, w: (o @ Wo, np.stack([w] * h)))(
+            *sdpa(X @ Wq, X @ Wk, X @ Wv, mask)), "one head of size d_model"),
+        (lambda *a: _mha(*a)[0], "should return a pair"),
+    ],
+    "7.1": [
+        (lambda n, d: _pe_wrong(n, d, np.cos, np.sin), "swapped"),
+        (lambda n, d: _pe_wrong(n, d, expo=lambda i, d: i / d), "2i/d"),
+        (lambda n, d: _pe_wrong(n, d, halves=True), "interleaves"),
+        (lambda n, d: _pe_wrong(n + 1, d)[1:], "counted from 1"),
+        (lambda n, d: _pe_wrong(n, d).T, "(d, n)"),
+        (lambda n, d: _pe_wrong(n, d, expo=lambda i, d: -2 * i / d), "multiplied by 10000"),
+        (lambda n, d: _pe_wrong(n, d, np.sin, np.cos, expo=lambda i, d: 2 * i / d) * 0 + np.sin(np.deg2rad(
+            np.arange(n)[:, None] / 10000.0 ** (2 * (np.arange(d) // 2) / d) + (np.arange(d) % 2) * 90)), "degrees"),
+    ],
+    "7.2": [
+        (lambda n: np.triu(np.ones((n, n), dtype=bool)), "upper-triangular"),
+        (lambda n: np.tril(np.ones((n, n), dtype=bool), -1), "leaves out the diagonal"),
+        (lambda n: ~np.tril(np.ones((n, n), dtype=bool)), "inverted"),
+        (lambda n: np.tril(np.ones((n, n))), "dtype float64"),
+        (lambda n: np.where(np.tril(np.ones((n, n), dtype=bool)), 0.0, -np.inf), "additive mask"),
+        (lambda n: np.ones((n, n), dtype=bool), "all True"),
+        (lambda n: np.eye(n, dtype=bool), "only the diagonal"),
+    ],
+    "7.3": [
+        (lambda A: np.asarray(A) != 0, "no self-loops"),
+        (lambda A: ~((np.asarray(A) != 0) | np.eye(len(A), dtype=bool)), "inverted"),
+        (lambda A: np.ones(np.shape(A), dtype=bool), "every node"),
+        (lambda A: np.asarray(A) + np.eye(len(A)), "dtype float64"),
+        (lambda A: (lambda B: B | (B.astype(int) @ B.astype(int) > 0))((np.asarray(A) != 0)), "neighbours of neighbours"),
+    ],
+})
 
 
 def test_every_registered_exercise_is_tested_here():

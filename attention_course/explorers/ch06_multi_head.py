@@ -1,0 +1,143 @@
+"""Chapter 06: split the same hand-made weights into 1, 2, 3 or 6 heads and see what each head looks at."""
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from .. import reference as ref
+from ..data import S1, S2, embed, load_word_vectors, two_head_projections
+from ..style import COLORS
+from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
+
+SENTENCES = {"S1 一回到家我就吃了一个非常美味的苹果": S1, "S2 一回到家我就用苹果跟朋友联系": S2}
+D_MODEL = 6
+N_MAX = max(len(S1), len(S2))
+HEAD_COLORS = [COLORS["blue"], COLORS["orange"], COLORS["green"], COLORS["purple"], COLORS["sky"], COLORS["grey"]]
+
+
+@register_explorer
+class MultiHeadExplorer(Explorer):
+    """Number of heads, which head to show: its heatmap, 苹果's row in every head, 苹果's output by head."""
+
+    name = "multi_head"
+    chapter = 6
+    title = "multi-head attention on the 苹果 sentences"
+    figsize = (9.4, 4.6)
+    bench_values = (
+        [{"head": 2}, {"head": 1}, {"n_heads": 6}]
+        + [{"head": k} for k in (2, 3, 4, 6)]
+        + [{"n_heads": 4}, {"n_heads": 5}, {"n_heads": 3}, {"n_heads": 1}, {"sentence": list(SENTENCES)[1]},
+           {"n_heads": 2}, {"head": 2}, {"sentence": list(SENTENCES)[0]}]
+    )
+
+    def build(self):
+        self.W = two_head_projections()
+        _, _, self.dims, _ = load_word_vectors()
+        self.controls["head"] = widgets.IntSlider(1, min=1, max=2, description="show head", style=SLIDER_STYLE,
+                                                  layout=control_layout("300px"), continuous_update=True)
+        self.controls["n_heads"] = widgets.Dropdown(options=[(f"{h} head{'s' * (h > 1)}", h) for h in range(1, 7)],
+                                                    value=2, description="split into", style=SLIDER_STYLE,
+                                                    layout=control_layout("240px"))
+        self.controls["sentence"] = widgets.Dropdown(options=list(SENTENCES), value=list(SENTENCES)[0],
+                                                     description="sentence", style=SLIDER_STYLE,
+                                                     layout=control_layout("400px"))
+        grid = self.fig.add_gridspec(2, 2, width_ratios=[1, 1.25], height_ratios=[1, 1])
+        ax_h = self.fig.add_subplot(grid[:, 0])
+        ax_r = self.fig.add_subplot(grid[0, 1])
+        ax_o = self.fig.add_subplot(grid[1, 1])
+        self.ax_h, self.ax_r = ax_h, ax_r
+        self.im = ax_h.imshow(np.full((N_MAX, N_MAX), np.nan), cmap="viridis", vmin=0, vmax=1)
+        self.fig.colorbar(self.im, ax=ax_h, shrink=0.7, label="attention weight")
+        for ax in (ax_h, ax_r):  # the widest word reserves room; the sentence's words are set in update()
+            ax.set_xticks(range(N_MAX), ["打电话"] * N_MAX, fontsize=9, rotation=90)
+            ax.grid(False)
+        ax_h.set_yticks(range(N_MAX), ["打电话"] * N_MAX, fontsize=9)
+        ax_h.set_xlabel("attends to (keys)")
+        self.head_title = ax_h.set_title("head 1 of 2", fontsize=10)
+        self.row_box = ax_h.add_patch(Rectangle((-0.5, 0), N_MAX, 1, fill=False, edgecolor=COLORS["vermillion"], lw=2))
+        self.im_rows = ax_r.imshow(np.full((D_MODEL, N_MAX), np.nan), cmap="viridis", vmin=0, vmax=1, aspect="auto")
+        ax_r.set_yticks(range(D_MODEL), [f"head {k + 1}" for k in range(D_MODEL)], fontsize=8)
+        ax_r.set_title("苹果's weights in every head (rows)", fontsize=10)
+        self.head_box = ax_r.add_patch(Rectangle((-0.5, -0.5), N_MAX, 1, fill=False, edgecolor=COLORS["vermillion"], lw=2))
+        self.note = ax_r.text(0.5, 0.5, "", transform=ax_r.transAxes, ha="center", va="center", fontsize=10,
+                              wrap=True, bbox=dict(facecolor="white", edgecolor=COLORS["vermillion"]))
+        self.bars = ax_o.bar(range(D_MODEL), np.zeros(D_MODEL), color=COLORS["grey"])
+        ax_o.set_xticks(range(D_MODEL), self.dims, fontsize=8)
+        ax_o.set_ylim(0, 1.3)
+        ax_o.set_ylabel("value")
+        ax_o.set_title("苹果's output, Concat(heads) W_o: bar colour = head", fontsize=10)
+        self.animated = [self.im, self.row_box, self.head_title, self.im_rows, self.head_box, self.note, *self.bars]
+
+    def background_key(self):
+        return self.value("sentence")  # the token labels are part of the (cached) background
+
+    def _on_change(self, change):
+        if change is not None and change["owner"] is self.controls["n_heads"] and D_MODEL % change["new"] == 0:
+            self._quiet = True  # the slider's range follows the number of heads; that is not a change of its own
+            try:
+                self.controls["head"].max = change["new"]
+            finally:
+                self._quiet = False
+        super()._on_change(change)
+
+    def result(self):
+        tokens = SENTENCES[self.value("sentence")]
+        h = self.value("n_heads")
+        r = {"tokens": tokens, "n_heads": h, "head": self.value("head"), "error": None}
+        try:
+            out, weights = ref.multi_head_attention(embed(tokens), *self.W, h)
+        except ValueError as e:
+            r["error"] = str(e)
+            return r
+        i = tokens.index("苹果")
+        r.update(weights=weights, apple_rows=weights[:, i, :], apple_output=out[i], d_k=D_MODEL // h)
+        return r
+
+    def update(self):
+        r = self.result()
+        tokens, n, h = r["tokens"], len(r["tokens"]), r["n_heads"]
+        labels = tokens + [""] * (N_MAX - n)
+        if labels != getattr(self, "_labels", None):  # relabelling is costly: only when the words change
+            self._labels = labels
+            self.ax_h.set_xticks(range(N_MAX), labels)
+            self.ax_h.set_yticks(range(N_MAX), labels)
+            self.ax_r.set_xticks(range(N_MAX), labels)
+        i = tokens.index("苹果")
+        if r["error"]:
+            self.im.set_data(np.full((N_MAX, N_MAX), np.nan))
+            self.im_rows.set_data(np.full((D_MODEL, N_MAX), np.nan))
+            self.head_title.set_text(f"{h} heads: refused")
+            self.note.set_text(f"{h} heads cannot share d_model = {D_MODEL} columns equally\n"
+                               f"({D_MODEL} / {h} = {D_MODEL / h:.2f}): ValueError.\nChoose 1, 2, 3 or 6 heads.")
+            self.head_box.set_visible(False)
+            self.row_box.set_visible(False)
+            for bar in self.bars:
+                bar.set_height(0)
+            return
+        self.note.set_text("")
+        k = min(r["head"], h) - 1
+        grid = np.full((N_MAX, N_MAX), np.nan)
+        grid[:n, :n] = r["weights"][k]
+        self.im.set_data(grid)
+        d_k = r["d_k"]
+        cols = f"column {k * d_k}" if d_k == 1 else f"columns {k * d_k}–{(k + 1) * d_k - 1}"
+        self.head_title.set_text(f"head {k + 1} of {h}: {cols} of W_q, W_k, W_v")
+        self.row_box.set_visible(True)
+        self.row_box.set_y(i - 0.5)
+        self.row_box.set_width(n)
+        rows = np.full((D_MODEL, N_MAX), np.nan)
+        rows[:h, :n] = r["apple_rows"]
+        self.im_rows.set_data(rows)
+        self.head_box.set_visible(True)
+        self.head_box.set_bounds(-0.5, k - 0.5, n, 1)
+        for j, bar in enumerate(self.bars):
+            bar.set_height(r["apple_output"][j])
+            bar.set_color(HEAD_COLORS[j // d_k])
+            bar.set_alpha(1.0 if j // d_k == k else 0.45)
+
+    def layout(self):
+        c = self.controls
+        return widgets.VBox([widgets.HBox([c["head"], c["n_heads"]]), c["sentence"], self.fig.canvas])
+
+
+def explore_multi_head():
+    return MultiHeadExplorer()
