@@ -37,9 +37,11 @@ class MultiHeadExplorer(Explorer):
         self.controls["n_heads"] = widgets.Dropdown(options=[(f"{h} head{'s' * (h > 1)}", h) for h in range(1, 7)],
                                                     value=2, description="split into", style=SLIDER_STYLE,
                                                     layout=control_layout("240px"))
-        self.controls["sentence"] = widgets.Dropdown(options=list(SENTENCES), value=list(SENTENCES)[0],
-                                                     description="sentence", style=SLIDER_STYLE,
-                                                     layout=control_layout("400px"))
+        # toggle buttons, not a drop-down: Chromium paints a <select> once and keeps tofu boxes if the
+        # embedded CJK font arrives a moment later
+        self.controls["sentence"] = widgets.ToggleButtons(options=list(SENTENCES), value=list(SENTENCES)[0],
+                                                          description="sentence",
+                                                          style={"description_width": "110px", "button_width": "290px"})
         grid = self.fig.add_gridspec(2, 2, width_ratios=[1, 1.25], height_ratios=[1, 1])
         ax_h = self.fig.add_subplot(grid[:, 0])
         ax_r = self.fig.add_subplot(grid[0, 1])

@@ -91,7 +91,7 @@ PRESETS = {
     "causal: j ≤ i (no peeking ahead)": _J <= _I,
     "neighbours: |i − j| ≤ 1": np.abs(_I - _J) <= 1,
     "only itself: the diagonal": _I == _J,
-    "padding: 联系, 朋友 are padding": np.broadcast_to(_J < 3, (N_MASK, N_MASK)).copy(),
+    "padding: the last two words are padding": np.broadcast_to(_J < 3, (N_MASK, N_MASK)).copy(),
 }
 OWN = "(your own: click the squares)"
 
@@ -174,9 +174,9 @@ class MaskExplorer(Explorer):
 
     def layout(self):
         c = self.controls
-        header = [widgets.Label("", layout=widgets.Layout(width="64px"))]
+        header = [widgets.Label("sees →", layout=widgets.Layout(width="72px"))]
         header += [widgets.Label(t, layout=widgets.Layout(width="52px")) for t in MASK_TOKENS]
-        rows = [widgets.HBox([widgets.Label(f"{t} sees", layout=widgets.Layout(width="64px"))]
+        rows = [widgets.HBox([widgets.Label(t, layout=widgets.Layout(width="72px"))]
                              + [c[toggle_name(i, j)] for j in range(N_MASK)]) for i, t in enumerate(MASK_TOKENS)]
         editor = widgets.VBox([widgets.HBox(header)] + rows)
         return widgets.VBox([c["preset"], widgets.HBox([editor, self.fig.canvas])])
