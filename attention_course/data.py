@@ -92,3 +92,70 @@ def two_head_projections():
     W_q[:, 3] = 2.0  # head 2 (columns 3-5): everyone asks "who?"
     W_k[person, 3] = 2.0
     return W_q, W_k, np.eye(d), np.eye(d)
+
+
+# --- chapter 08: a small labelled set of 苹果 sentences ----------------------------------------
+
+FRUIT, PHONE = 0, 1
+LABELS = {FRUIT: "fruit", PHONE: "phone"}
+_FILL = {"subj": ["我", "他", "朋友"], "when": ["今天", "就"], "deg": ["很", "非常"]}
+# (template, label); {adj} is filled from the words given with each set
+TRAIN_TEMPLATES = [
+    ("{subj} {when} 吃 了 一个 {adj} 的 苹果", FRUIT),
+    ("{subj} 洗 了 {adj} 的 苹果", FRUIT),
+    ("苹果 {deg} {adj}", FRUIT),
+    ("{subj} 买 了 一个 苹果 很 {adj}", FRUIT),
+    ("{subj} {when} 用 苹果 联系 朋友", PHONE),
+    ("{subj} {when} 用 苹果 打电话", PHONE),
+    ("{subj} {when} 在 家 给 苹果 充电", PHONE),
+    ("{subj} 买 了 一个 新 的 苹果 {when} 用 它", PHONE),
+]
+TRAIN_ADJ = ["美味", "甜"]
+# held out: words never seen in training (削 peel, 红 red, 拍照 take photos, 下载 download), and seen
+# words in new combinations
+HELD_OUT_TEMPLATES = [
+    ("{subj} 削 了 一个 {adj} 的 苹果", FRUIT),
+    ("{subj} {when} 洗 了 一个 {adj} 的 苹果", FRUIT),
+    ("{subj} 在 家 吃 苹果", FRUIT),
+    ("{subj} 用 苹果 拍照", PHONE),
+    ("{subj} {when} 用 苹果 下载", PHONE),
+    ("{subj} {when} 给 苹果 充电", PHONE),
+    ("{subj} 跟 朋友 用 苹果 联系", PHONE),
+]
+HELD_OUT_ADJ = ["红", "甜"]
+
+
+def _expand(templates, adjectives):
+    import itertools
+
+    out = []
+    for template, label in templates:
+        slots = [s for s in ("subj", "when", "deg", "adj") if "{" + s + "}" in template]
+        choices = [adjectives if s == "adj" else _FILL[s] for s in slots]
+        for combo in itertools.product(*choices):
+            out.append((template.format(**dict(zip(slots, combo))).split(), label))
+    return out
+
+
+def apple_sentences(seed=8):
+    """Chapter 08's data: (train, held_out), each a list of (tokens, label), label 0 = fruit, 1 = phone.
+
+    Generated from the templates above (every combination of the fillers), shuffled with a fixed seed.
+    The held-out sentences use words never seen in training and seen words in new combinations."""
+    rng = np.random.default_rng(seed)
+    train, held_out = _expand(TRAIN_TEMPLATES, TRAIN_ADJ), _expand(HELD_OUT_TEMPLATES, HELD_OUT_ADJ)
+    return [train[i] for i in rng.permutation(len(train))], [held_out[i] for i in rng.permutation(len(held_out))]
+
+
+def make_batch(sentences):
+    """Pad a list of (tokens, label) into arrays: X (B, L, d), mask (B, L) True for real tokens,
+    apple (B,) the index of 苹果 in each sentence, y (B,) the labels."""
+    L = max(len(tokens) for tokens, _ in sentences)
+    d = load_word_vectors()[3].shape[1]
+    X, mask = np.zeros((len(sentences), L, d)), np.zeros((len(sentences), L), dtype=bool)
+    for b, (tokens, _) in enumerate(sentences):
+        X[b, :len(tokens)] = embed(tokens)
+        mask[b, :len(tokens)] = True
+    apple = np.array([tokens.index("苹果") for tokens, _ in sentences])
+    y = np.array([label for _, label in sentences], dtype=float)
+    return {"X": X, "mask": mask, "apple": apple, "y": y}

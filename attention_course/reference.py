@@ -34,6 +34,7 @@ __all__ = [
     "most_attended_word",
     "split_heads",
     "graph_mask",
+    "softmax_backward",
 ]
 
 
@@ -241,3 +242,12 @@ def graph_mask(adjacency):
     """Boolean (n, n): True where an edge joins i and j, and on the diagonal (a node attends to itself)."""
     A = np.asarray(adjacency) != 0
     return A | np.eye(len(A), dtype=bool)
+
+
+# --- chapter 08: learning ---------------------------------------------------------------------
+
+def softmax_backward(p, grad_p):
+    """The gradient with respect to the scores, given p = softmax(scores) along the last axis and
+    grad_p = dL/dp: dL/ds = p ⊙ (grad_p − Σ_j p_j grad_p_j). (The model of chapter 08 is in learning.py.)"""
+    p, grad_p = np.asarray(p, dtype=float), np.asarray(grad_p, dtype=float)
+    return p * (grad_p - np.sum(p * grad_p, axis=-1, keepdims=True))

@@ -107,8 +107,8 @@ def interactive_figures(page):
 
 
 def first_slider_changes_canvas(page, shot=None):
-    """Move the first control of the first interactive figure (→ on a slider, the next option of a
-    drop-down when it has no slider); True if the canvas pixels change."""
+    """Move the first control of the first interactive figure (→ on a slider, or ← when it starts at its
+    maximum; the next option of a drop-down when it has no slider); True if the canvas pixels change."""
     figure = interactive_figures(page).first
     figure.scroll_into_view_if_needed()
     canvas = figure.locator("canvas").first
@@ -116,17 +116,24 @@ def first_slider_changes_canvas(page, shot=None):
     if shot:
         figure.screenshot(path=shot)
     before = canvas.screenshot()
+    def changed(tries):
+        for _ in range(tries):
+            page.wait_for_timeout(100)
+            if canvas.screenshot() != before:
+                return True
+        return False
+
     if figure.locator(".widget-slider").count():
         figure.locator(".widget-slider .noUi-handle").first.focus()
         for _ in range(5):
             page.keyboard.press("ArrowRight")
-    else:
-        figure.locator(".widget-dropdown select").first.select_option(index=1)
-    for _ in range(40):
-        page.wait_for_timeout(100)
-        if canvas.screenshot() != before:
+        if changed(20):
             return True
-    return False
+        for _ in range(10):  # the slider may start at its maximum
+            page.keyboard.press("ArrowLeft")
+        return changed(40)
+    figure.locator(".widget-dropdown select").first.select_option(index=1)
+    return changed(40)
 
 
 # A cheap fingerprint of every canvas of the marked figure (ipympl stacks more than one).

@@ -12,9 +12,11 @@ from .ch04_qkv import QKVExplorer, explore_qkv
 from .ch05_self_attention import SelfAttentionExplorer, explore_self_attention
 from .ch06_multi_head import MultiHeadExplorer, explore_multi_head
 from .ch07_positions_masks import MaskExplorer, PositionsExplorer, explore_mask_editor, explore_positions
+from .ch08_learning import TrainingExplorer, explore_training
 
 __all__ = ["EXPLORERS", "Explorer", "register_explorer", "TwoPeopleExplorer", "explore_two_people", "WeightedAverageExplorer", "explore_weighted_average",
            "SimilarityExplorer", "explore_similarity", "TemperatureExplorer", "explore_temperature",
            "ScalingExplorer", "explore_scaling", "QKVExplorer", "explore_qkv",
            "SelfAttentionExplorer", "explore_self_attention", "MultiHeadExplorer", "explore_multi_head",
-           "PositionsExplorer", "explore_positions", "MaskExplorer", "explore_mask_editor"]
+           "PositionsExplorer", "explore_positions", "MaskExplorer", "explore_mask_editor",
+           "TrainingExplorer", "explore_training"]
