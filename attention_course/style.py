@@ -83,6 +83,10 @@ def widget_font_css():
             f'<style>@font-face {{font-family: "{UI_FONT_FAMILY}"; src: url(data:font/otf;base64,{data}) format("opentype");}}'
             f" .{EXPLORER_CLASS}, .{EXPLORER_CLASS} * {{font-family: var(--jp-ui-font-family, sans-serif), "
             f'"{UI_FONT_FAMILY}" !important;}}</style>'
+            # Chromium lays out the text of a <select> or <input> once and keeps the boxes it drew if the
+            # font arrives a moment later; a short letter-spacing animation makes it lay the text out again.
+            f"<style>@keyframes ac-font-refresh {{from {{letter-spacing: 0.01px;}} to {{letter-spacing: 0px;}}}}"
+            f" .{EXPLORER_CLASS} select, .{EXPLORER_CLASS} input {{animation: ac-font-refresh 1.5s steps(3) 1;}}</style>"
         )
     return _css_cache[0]
 

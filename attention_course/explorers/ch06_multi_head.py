@@ -37,8 +37,7 @@ class MultiHeadExplorer(Explorer):
         self.controls["n_heads"] = widgets.Dropdown(options=[(f"{h} head{'s' * (h > 1)}", h) for h in range(1, 7)],
                                                     value=2, description="split into", style=SLIDER_STYLE,
                                                     layout=control_layout("240px"))
-        # toggle buttons, not a drop-down: Chromium paints a <select> once and keeps tofu boxes if the
-        # embedded CJK font arrives a moment later
+        # two sentences: toggle buttons show both at once
         self.controls["sentence"] = widgets.ToggleButtons(options=list(SENTENCES), value=list(SENTENCES)[0],
                                                           description="sentence",
                                                           style={"description_width": "110px", "button_width": "290px"})
