@@ -159,3 +159,40 @@ def make_batch(sentences):
     apple = np.array([tokens.index("苹果") for tokens, _ in sentences])
     y = np.array([label for _, label in sentences], dtype=float)
     return {"X": X, "mask": mask, "apple": apple, "y": y}
+
+
+# --- chapter 09: a translation, and an image ----------------------------------------------------
+
+SOURCE = ["我", "是", "中国", "人"]  # 我是中国人: I am Chinese
+TARGET = ["I", "am", "Chinese"]
+STATE_DIMS = ["speaker", "be", "country", "person"]
+
+
+def translation_states():
+    """Hand-made encoder states S (4 source words × 4) and decoder states H (3 target words × 4).
+
+    The dimensions have names (STATE_DIMS). Decoder state t is the state that is about to produce
+    TARGET[t]: it asks for what that word needs (\"Chinese\" needs a country *and* a person)."""
+    S = np.array([[1.0, 0.0, 0.0, 0.3],    # 我 I
+                  [0.0, 1.0, 0.0, 0.0],    # 是 am
+                  [0.0, 0.0, 1.0, 0.2],    # 中国 China
+                  [0.2, 0.0, 0.3, 1.0]])   # 人 person
+    H = np.array([[4.0, 0.0, 0.0, 0.0],    # about to say "I"
+                  [0.5, 4.0, 0.0, 0.0],    # about to say "am"
+                  [0.0, 0.0, 3.0, 3.0]])   # about to say "Chinese"
+    return S, H
+
+
+def load_image():
+    """Chapter 09's still life (an apple, a leaf, a lemon, a phone): float RGB in [0, 1], shape (96, 128, 3)."""
+    from PIL import Image
+
+    with Image.open(asset("images", "still_life.png")) as im:
+        return np.asarray(im.convert("RGB"), dtype=float) / 255.0
+
+
+def image_patches(image, size=8):
+    """Cut an image (H, W, 3) into size × size patches: (grid rows, grid cols, mean colour of each patch (3,))."""
+    H, W, C = image.shape
+    rows, cols = H // size, W // size
+    return image[:rows * size, :cols * size].reshape(rows, size, cols, size, C).mean(axis=(1, 3))

@@ -35,6 +35,11 @@ __all__ = [
     "split_heads",
     "graph_mask",
     "softmax_backward",
+    "cross_attention",
+    "attention_pooling",
+    "fit_exponent",
+    "local_mask",
+    "local_attention",
 ]
 
 
@@ -251,3 +256,50 @@ def softmax_backward(p, grad_p):
     grad_p = dL/dp: dL/ds = p ⊙ (grad_p − Σ_j p_j grad_p_j). (The model of chapter 08 is in learning.py.)"""
     p, grad_p = np.asarray(p, dtype=float), np.asarray(grad_p, dtype=float)
     return p * (grad_p - np.sum(p * grad_p, axis=-1, keepdims=True))
+
+
+# --- chapter 09: beyond self-attention --------------------------------------------------------
+
+def cross_attention(h, S):
+    """One decoder state h (d,) asks the encoder states S (m, d), which are both keys and values.
+    Returns (weights (m,) = softmax(S h / √d), context (d,) = weights @ S)."""
+    h, S = np.asarray(h, dtype=float), np.asarray(S, dtype=float)
+    weights = softmax(S @ h / np.sqrt(h.shape[0]))
+    return weights, weights @ S
+
+
+def attention_pooling(H, W1, w2):
+    """Self-attentive sentence embedding (Lin et al. 2017): a = softmax(w2ᵀ tanh(W1 Hᵀ)), c = a H.
+    H (n, d), W1 (d_a, d), w2 (d_a,). Returns (c (d,), a (n,))."""
+    H = np.asarray(H, dtype=float)
+    a = softmax(np.asarray(w2, dtype=float) @ np.tanh(np.asarray(W1, dtype=float) @ H.T))
+    return a @ H, a
+
+
+# --- chapter 10: the cost of attention ---------------------------------------------------------
+
+def fit_exponent(n, t):
+    """The k of t ≈ c · n^k: the slope of a straight line fitted to (log n, log t)."""
+    return float(np.polyfit(np.log(np.asarray(n, dtype=float)), np.log(np.asarray(t, dtype=float)), 1)[0])
+
+
+def local_mask(n, window):
+    """Boolean (n, n): True where |i − j| ≤ window (each token sees its neighbours up to ``window`` away)."""
+    i = np.arange(n)
+    return np.abs(i[:, None] - i[None, :]) <= window
+
+
+def local_attention(Q, K, V, window):
+    """Attention restricted to |i − j| ≤ window, computing only those (2·window + 1) scores per query:
+    O(n · window · d) time and memory instead of O(n² · d). Equals scaled_dot_product_attention with
+    mask=local_mask(n, window). Q, K: (n, d_k), V: (n, d_v). Returns (output (n, d_v), band weights
+    (n, 2·window + 1), column k holding key i − window + k, 0 where that key does not exist)."""
+    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
+    n, d = Q.shape
+    offsets = np.arange(-window, window + 1)
+    idx = np.arange(n)[:, None] + offsets[None, :]          # (n, 2w+1): which key each band slot holds
+    valid = (idx >= 0) & (idx < n)
+    idx = np.clip(idx, 0, n - 1)
+    scores = np.einsum("nd,nkd->nk", Q, K[idx]) / np.sqrt(d)
+    weights = softmax(np.where(valid, scores, -np.inf), axis=-1)
+    return np.einsum("nk,nkd->nd", weights, V[idx]), weights

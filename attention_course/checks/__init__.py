@@ -8,7 +8,7 @@ reported as "not attempted yet". An unknown exercise id raises ``KeyError``.
 The checks of each chapter live in their own module (``ch01.py``, …) and are
 registered with ``@register("1.2", "gaussian_weights")``.
 """
-from . import ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08  # noqa: F401  (importing registers the checks)
+from . import ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10  # noqa: F401  (importing registers the checks)
 from .core import REGISTRY, CheckResult, Mistake, run_check
 
 __all__ = ["check", "CheckResult", "Mistake", "REGISTRY", "exercise_ids"]

@@ -37,6 +37,10 @@ RIGHT = {
     "7.3": ref.graph_mask,
     "8.1": ref.softmax_backward,
     "8.2": learning.train_step,
+    "9.1": ref.cross_attention,
+    "9.2": ref.attention_pooling,
+    "10.1": ref.fit_exponent,
+    "10.2": ref.local_mask,
 }
 
 sm = ref.softmax
@@ -396,6 +400,58 @@ MISTAKES.update({
         (lambda p, b, lr: _step(p, b, lr, swap=True), "(loss, new_params)"),
         (lambda p, b, lr: _step(p, b, lr)[0], "should return a pair"),
         (lambda p, b, lr: _step(p, b, lr, scale=1 / len(b["y"])), "too small"),
+    ],
+})
+
+
+def _xattn(h, S, scale=True, soft=True, ctx="right", swap=False):
+    s = S @ h / (np.sqrt(len(h)) if scale else 1)
+    w = sm(s) if soft else s
+    c = {"right": w @ S, "mean": S.mean(axis=0), "best": S[np.argmax(w)], "plus": h + w @ S}[ctx]
+    return (c, w) if swap else (w, c)
+
+
+def _pool(H, W1, w2, tanh=True, soft=True, ctx="right"):
+    z = W1 @ H.T
+    s = w2 @ (np.tanh(z) if tanh else z)
+    a = sm(s) if soft else s
+    c = {"right": a @ H, "mean": H.mean(axis=0), "tanh": np.tanh(W1 @ H.T) @ a}[ctx]
+    return c, a
+
+
+MISTAKES.update({
+    "9.1": [
+        (lambda h, S: _xattn(h, S, scale=False), "not divided by √d"),
+        (lambda h, S: _xattn(h, S, soft=False), "without softmax"),
+        (lambda h, S: _xattn(h, S, ctx="mean"), "plain average"),
+        (lambda h, S: _xattn(h, S, ctx="best"), "only the best state"),
+        (lambda h, S: _xattn(h, S, ctx="plus"), "decoder state was added"),
+        (lambda h, S: _xattn(h, S, swap=True), "return (weights, context)"),
+        (lambda h, S: (lambda w: (w, w @ S))(sm(-np.sum((S - h) ** 2, axis=1) / np.sqrt(len(h)))), "by distance"),
+    ],
+    "9.2": [
+        (lambda H, W1, w2: _pool(H, W1, w2, tanh=False), "tanh is missing"),
+        (lambda H, W1, w2: _pool(H, W1, w2, soft=False), "without softmax"),
+        (lambda H, W1, w2: (lambda a: (a @ H, a))(sm(np.tanh(w2 @ (W1 @ H.T)))), "after w2"),
+        (lambda H, W1, w2: _pool(H, W1, w2, ctx="mean"), "plain mean"),
+        (lambda H, W1, w2: _pool(H, W1, w2, ctx="tanh"), "the size of W1"),
+        (lambda H, W1, w2: _pool(H, W1, w2)[::-1], "return (c, a)"),
+    ],
+    "10.1": [
+        (lambda n, t: np.polyfit(n, t, 1)[0], "slope of t against n"),
+        (lambda n, t: np.polyfit(np.log(t), np.log(n), 1)[0], "the inverse"),
+        (lambda n, t: np.polyfit(np.log10(n), np.log(t), 1)[0], "same logarithm"),
+        (lambda n, t: (np.log(t[-1]) - np.log(t[0])) / (np.log(n[-1]) - np.log(n[0])), "first and last"),
+        (lambda n, t: np.polyfit(np.log(n), np.log(t), 1)[1], "intercept"),
+        (lambda n, t: np.polyfit(np.log(n), np.log(t), 1), "one number"),
+    ],
+    "10.2": [
+        (lambda n, w: np.abs(np.subtract.outer(np.arange(n), np.arange(n))) < w, "inclusive"),
+        (lambda n, w: (lambda d: (d >= 0) & (d <= w))(np.subtract.outer(np.arange(n), np.arange(n))), "looks back"),
+        (lambda n, w: (lambda d: (d >= 0) & (d <= w))(-np.subtract.outer(np.arange(n), np.arange(n))), "looks ahead"),
+        (lambda n, w: np.abs(np.subtract.outer(np.arange(n), np.arange(n))) > w, "inverted"),
+        (lambda n, w: np.abs(np.subtract.outer(np.arange(n), np.arange(n))) == w, "exactly"),
+        (lambda n, w: (np.abs(np.subtract.outer(np.arange(n), np.arange(n))) <= w).astype(int), "dtype int64"),
     ],
 })
 
