@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import reference as ref
-from .core import Mistake, as_array, call, close, diagnose, fmt, register
+from .core import Mistake, as_array, as_bool_mask, call, close, diagnose, fmt, register
 
 
 def _pe(n, d, angle_of, layout="interleaved", first="sin", start=0):
@@ -59,26 +59,11 @@ def check_sinusoidal_positions(sinusoidal_positions):
     return "column 2i = sin(pos / 10000^(2i/d)), column 2i+1 = cos of the same angle, one row per position."
 
 
-def _as_bool_mask(value, desc, n):
-    if value is None:
-        raise Mistake(f"{desc} returned None: did you forget `return`?")
-    arr = np.asarray(value)
-    if arr.shape != (n, n):
-        raise Mistake(f"{desc} should have shape ({n}, {n}); yours has {arr.shape}.")
-    if arr.dtype != bool:
-        if np.issubdtype(arr.dtype, np.floating) and np.isneginf(arr).any():
-            raise Mistake(f"{desc} is an additive mask of 0 and -inf; the course's masks are boolean, True where "
-                          "attention is allowed (the -inf is put in by the attention function).")
-        raise Mistake(f"{desc} has dtype {arr.dtype}; return a boolean array (True = may attend), e.g. with "
-                      "dtype=bool or a comparison.")
-    return arr
-
-
 @register("7.2", "causal_mask")
 def check_causal_mask(causal_mask):
     for n in (4, 7, 1):
         desc = f"causal_mask({n})"
-        got = _as_bool_mask(call(causal_mask, n, desc=desc), desc, n)
+        got = as_bool_mask(call(causal_mask, n, desc=desc), desc, n)
         expected = ref.causal_mask(n)
         if np.array_equal(got, expected):
             continue
@@ -110,7 +95,7 @@ def check_graph_mask(graph_mask):
     for adj, label in [(ADJ, "A (5 nodes)"), (ADJ.astype(bool), "A.astype(bool)"), (np.zeros((3, 3), int), "no edges")]:
         n = len(adj)
         desc = f"graph_mask({label})"
-        got = _as_bool_mask(call(graph_mask, adj, desc=desc), desc, n)
+        got = as_bool_mask(call(graph_mask, adj, desc=desc), desc, n)
         expected = ref.graph_mask(adj)
         if np.array_equal(got, expected):
             continue

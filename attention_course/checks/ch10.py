@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import reference as ref
-from .core import Mistake, as_number, call, register
+from .core import Mistake, as_bool_mask, as_number, call, register
 
 N = np.array([128, 256, 512, 1024, 2048])
 
@@ -44,14 +44,7 @@ def check_fit_exponent(fit_exponent):
 def check_local_mask(local_mask):
     for n, window in [(6, 1), (7, 2), (4, 0), (3, 5)]:
         desc = f"local_mask({n}, {window})"
-        got = call(local_mask, n, window, desc=desc)
-        if got is None:
-            raise Mistake(f"{desc} returned None: did you forget `return`?")
-        got = np.asarray(got)
-        if got.shape != (n, n):
-            raise Mistake(f"{desc} should have shape ({n}, {n}); yours has {got.shape}.")
-        if got.dtype != bool:
-            raise Mistake(f"{desc} has dtype {got.dtype}; return booleans (True = may attend), e.g. from a comparison.")
+        got = as_bool_mask(call(local_mask, n, window, desc=desc), desc, n)
         expected = ref.local_mask(n, window)
         if np.array_equal(got, expected):
             continue

@@ -182,3 +182,19 @@ def diagnose(got, args, mistakes):
                 continue
         if np.shape(got) == np.shape(expected_wrong) and close(got, expected_wrong):
             raise Mistake(message)
+
+
+def as_bool_mask(value, desc, n):
+    """The answer as a boolean (n, n) mask, or a Mistake (None, wrong shape, numbers instead of booleans)."""
+    if value is None:
+        raise Mistake(f"{desc} returned None: did you forget `return`?")
+    arr = np.asarray(value)
+    if arr.shape != (n, n):
+        raise Mistake(f"{desc} should have shape ({n}, {n}); yours has {arr.shape}.")
+    if arr.dtype != bool:
+        if np.issubdtype(arr.dtype, np.floating) and np.isneginf(arr).any():
+            raise Mistake(f"{desc} is an additive mask of 0 and -inf; the course's masks are boolean, True where "
+                          "attention is allowed (the -inf is put in by the attention function).")
+        raise Mistake(f"{desc} has dtype {arr.dtype}; return a boolean array (True = may attend), e.g. with "
+                      "dtype=bool or a comparison.")
+    return arr
