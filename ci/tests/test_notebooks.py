@@ -3,6 +3,7 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from attention_course.checks import exercise_ids
@@ -68,3 +69,15 @@ def test_chapters_are_not_attempted(path):
 def test_every_exercise_is_checked_in_the_solutions():
     checked = {e for path in ROOT.glob("solutions/*.ipynb") for e, f, _ in check_outputs(path) if not is_demo(f)}
     assert sorted(checked, key=lambda e: tuple(map(int, e.split(".")))) == exercise_ids()
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("solutions/*.ipynb")), ids=lambda p: p.name)
+def test_grader_sees_exactly_the_chapters_own_exercises(path):
+    """The grader also finds exercises by function name: a helper named like another chapter's exercise
+    (e.g. a `def self_attention(...)` in chapter 07) would be graded, and fail, as that exercise."""
+    from attention_course.grade import GRADE_ID, exercises_of
+
+    nb = nbformat.read(path, as_version=4)
+    own = {f"{int(m[1])}.{int(m[2])}" for c in nb.cells
+           if (m := GRADE_ID.match(str(c.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))))}
+    assert set(exercises_of(nb)) == own
