@@ -1,5 +1,7 @@
 """The course's data: paths into assets/ and loaders for its tables."""
 import csv
+import itertools
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -28,14 +30,22 @@ def load_incomes():
     return names, ages, incomes
 
 
-def load_word_vectors():
-    """The hand-made word vectors of chapter 05: (words, glosses, dimension names, matrix (n_words, d))."""
+@lru_cache(maxsize=1)
+def _word_table():
+    """The word-vector table, read once: (words, glosses, dims, matrix, {word: row})."""
     with open(asset("data", "word_vectors.csv"), encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     dims = [k for k in rows[0] if k not in ("word", "gloss")]
     words = [r["word"] for r in rows]
-    glosses = [r["gloss"] for r in rows]
-    return words, glosses, dims, np.array([[float(r[d]) for d in dims] for r in rows])
+    vectors = np.array([[float(r[d]) for d in dims] for r in rows])
+    vectors.setflags(write=False)
+    return words, [r["gloss"] for r in rows], dims, vectors, {w: i for i, w in enumerate(words)}
+
+
+def load_word_vectors():
+    """The hand-made word vectors of chapter 05: (words, glosses, dimension names, matrix (n_words, d))."""
+    words, glosses, dims, vectors, _ = _word_table()
+    return list(words), list(glosses), list(dims), vectors.copy()
 
 
 # The two 苹果 sentences of chapter 05, segmented into words
@@ -45,8 +55,7 @@ S2 = "一 回到 家 我 就 用 苹果 跟 朋友 联系".split()
 
 def embed(tokens):
     """The matrix X (n, d) of the tokens' hand-made vectors, one token per row."""
-    words, _, _, vectors = load_word_vectors()
-    index = {w: i for i, w in enumerate(words)}
+    _, _, _, vectors, index = _word_table()
     missing = [t for t in tokens if t not in index]
     if missing:
         raise KeyError(f"not in the word table: {', '.join(missing)}")
@@ -126,8 +135,6 @@ HELD_OUT_ADJ = ["红", "甜"]
 
 
 def _expand(templates, adjectives):
-    import itertools
-
     out = []
     for template, label in templates:
         slots = [s for s in ("subj", "when", "deg", "adj") if "{" + s + "}" in template]
@@ -151,7 +158,7 @@ def make_batch(sentences):
     """Pad a list of (tokens, label) into arrays: X (B, L, d), mask (B, L) True for real tokens,
     apple (B,) the index of 苹果 in each sentence, y (B,) the labels."""
     L = max(len(tokens) for tokens, _ in sentences)
-    d = load_word_vectors()[3].shape[1]
+    d = len(_word_table()[2])
     X, mask = np.zeros((len(sentences), L, d)), np.zeros((len(sentences), L), dtype=bool)
     for b, (tokens, _) in enumerate(sentences):
         X[b, :len(tokens)] = embed(tokens)

@@ -79,6 +79,11 @@ def _mha_mistakes(desc, d_model, h):
         c = join(heads)
         return c @ wo(Wo) if out else c
 
+    def after_softmax(X, Wq, Wk, Wv, Wo, m):
+        Q, K, V = parts(X, Wq, Wk, Wv, good_split)
+        weights = ref.softmax(Q @ K.transpose(0, 2, 1) / np.sqrt(d_k)) * m
+        return concat(weights @ V) @ Wo
+
     return [
         (lambda *a: mha(*a, out=False),
          f"{desc}: the heads were concatenated but not projected; the layer ends with Concat(head₁…head_h) W_o."),
@@ -94,6 +99,9 @@ def _mha_mistakes(desc, d_model, h):
          f"{desc}: the heads were concatenated in reverse order; head 1 fills the first d_k columns."),
         (lambda *a: mha(*a, wo=lambda W: W.T),
          f"{desc}: W_o was transposed; in the row convention the output is concat @ W_o."),
+        (lambda X, Wq, Wk, Wv, Wo, m: None if m is None else after_softmax(X, Wq, Wk, Wv, Wo, m),
+         f"{desc}: the mask was applied after the softmax (weights zeroed, so rows no longer sum to 1); set the "
+         "masked scores to -inf *before* the softmax."),
         (lambda X, Wq, Wk, Wv, Wo, m: mha(X, Wq, Wk, Wv, Wo, None),
          f"{desc}: the mask was ignored; pass it to every head's attention (False → -inf before the softmax)."),
         (lambda X, Wq, Wk, Wv, Wo, m: ref.scaled_dot_product_attention(X @ Wq, X @ Wk, X @ Wv, mask=m)[0] @ Wo,

@@ -294,6 +294,15 @@ def _mha(X, Wq, Wk, Wv, Wo, h, mask=None, split="right", join="right", scale="d_
     return (concat @ Wo if wo else concat), (w.mean(axis=0) if mean_weights else w)
 
 
+def _mha_after(X, Wq, Wk, Wv, Wo, h, mask=None):
+    n, d = X.shape
+    Q, K, V = (_split(X @ W, h) for W in (Wq, Wk, Wv))
+    w = sm(Q @ np.swapaxes(K, -1, -2) / np.sqrt(d // h))
+    if mask is not None:
+        w = w * mask
+    return (w @ V).transpose(1, 0, 2).reshape(n, d) @ Wo, w
+
+
 def _pe_wrong(n, d, first=np.sin, second=np.cos, expo=lambda i, d: 2 * i / d, halves=False):
     pos = np.arange(n)[:, None]
     i = np.arange(d // 2)[None, :]
@@ -328,6 +337,7 @@ MISTAKES.update({
         (lambda *a: _mha(*a, reverse=True), "reverse order"),
         (lambda X, Wq, Wk, Wv, Wo, h, mask=None: _mha(X, Wq, Wk, Wv, Wo.T, h, mask), "W_o was transposed"),
         (lambda *a: _mha(*a, ignore_mask=True), "mask was ignored"),
+        (lambda X, Wq, Wk, Wv, Wo, h, mask=None: _mha_after(X, Wq, Wk, Wv, Wo, h, mask), "after the softmax"),
         (lambda *a: _mha(*a, mean_weights=True), "averaged over the heads"),
         (lambda X, Wq, Wk, Wv, Wo, h, mask=None: (lambda o, w: (o @ Wo, np.stack([w] * h)))(
             *sdpa(X @ Wq, X @ Wk, X @ Wv, mask)), "one head of size d_model"),
