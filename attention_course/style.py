@@ -7,6 +7,7 @@ falls back to the bundled font: no tofu boxes and no "Glyph missing" warning,
 even on a machine without any CJK font installed.
 """
 import base64
+import dataclasses
 
 import matplotlib
 from matplotlib import font_manager
@@ -14,7 +15,10 @@ from matplotlib import font_manager
 from .data import asset
 
 CJK_FONT_FILE = "NotoSansCJKsc-Subset.otf"
-CJK_FONT_NAME = "Noto Sans CJK SC"
+# The bundled font is registered under a family name of its own, so that a Noto Sans CJK SC
+# installed on the machine can never take its place (the figures and the printed font name
+# would then depend on the machine).
+CJK_FONT_NAME = "Attention Course Noto Sans CJK SC"
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 COLORS = {
@@ -59,7 +63,9 @@ def use_course_style():
     """Register the bundled CJK font and apply the course's matplotlib style."""
     path = str(cjk_font_path())
     if not any(f.fname == path for f in font_manager.fontManager.ttflist):
-        font_manager.fontManager.addfont(path)
+        entry = font_manager.ttfFontProperty(font_manager.get_font(path))
+        font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=CJK_FONT_NAME))
+        font_manager.fontManager._findfont_cached.cache_clear()
     matplotlib.rcParams.update(_RC)
 
 
