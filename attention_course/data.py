@@ -51,6 +51,8 @@ def load_word_vectors():
 # The two 苹果 sentences of chapter 05, segmented into words
 S1 = "一 回到 家 我 就 吃 了 一个 非常 美味 的 苹果".split()
 S2 = "一 回到 家 我 就 用 苹果 跟 朋友 联系".split()
+# The two sentences as the explorers offer them: a label (the sentence as written) -> its words
+SENTENCES = {"S1 一回到家我就吃了一个非常美味的苹果": S1, "S2 一回到家我就用苹果跟朋友联系": S2}
 
 
 def embed(tokens):

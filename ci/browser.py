@@ -99,7 +99,7 @@ def run_all(page, url, token, notebook):
     page.wait_for_timeout(1500)
 
 
-CONTROLS = ".widget-slider, .widget-dropdown"
+CONTROLS = ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox"
 
 
 def interactive_figures(page):
@@ -108,7 +108,8 @@ def interactive_figures(page):
 
 def first_slider_changes_canvas(page, shot=None):
     """Move the first control of the first interactive figure (→ on a slider, or ← when it starts at its
-    maximum; the next option of a drop-down when it has no slider); True if the canvas pixels change."""
+    maximum; else the next option of a drop-down, else a toggle button not yet pressed, else a checkbox);
+    True if the canvas pixels change."""
     figure = interactive_figures(page).first
     figure.scroll_into_view_if_needed()
     canvas = figure.locator("canvas").first
@@ -132,7 +133,12 @@ def first_slider_changes_canvas(page, shot=None):
         for _ in range(10):  # the slider may start at its maximum
             page.keyboard.press("ArrowLeft")
         return changed(40)
-    figure.locator(".widget-dropdown select").first.select_option(index=1)
+    if figure.locator(".widget-dropdown select").count():
+        figure.locator(".widget-dropdown select").first.select_option(index=1)
+    elif figure.locator(".widget-toggle-buttons").count():
+        figure.locator(".widget-toggle-buttons button:not(.mod-active)").first.click()
+    else:
+        figure.locator(".widget-checkbox input").first.click()
     return changed(40)
 
 

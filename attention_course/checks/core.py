@@ -3,9 +3,17 @@
 A check is a small function registered for one exercise id. It receives the
 student's answer (a function), calls it on the course's data and on edge
 cases, and either returns a sentence saying what is right, or raises
-``Mistake`` with a sentence naming the concrete mistake. ``run_check`` turns
-that into a ``CheckResult``; it never raises for a wrong, missing or crashing
-answer.
+``Mistake(id, message)``: ``id`` is a short stable name of the mistake
+("unscaled", "axis-0"), ``message`` a sentence naming the concrete mistake and
+the idea of its fix. ``run_check`` turns that into a ``CheckResult`` whose
+``mistake`` is "<exercise>/<id>" (e.g. "4.2/unscaled"), so a class report can
+count who made which mistake. It never raises for a wrong, missing or crashing
+answer — not even when a check itself has a bug (see ``CHECK_ERROR``).
+
+Every message is a template passed through ``tr`` (``attention_course.i18n``), so
+it can be shown in the student's language. The helpers below turn any return
+value into what the check needs (a number, an array, a pair, a mask) or into a
+``Mistake`` with a generic id: ``GENERIC_MISTAKES`` lists them.
 """
 import html
 import warnings
@@ -13,16 +21,55 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import tr
+
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
 _ICON = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳"}
 _COLOR = {PASSED: ("#009E73", "#e6f5f0"), FAILED: ("#D55E00", "#fbece5"), NOT_ATTEMPTED: ("#7F7F7F", "#f2f2f2")}
-_TITLE = {PASSED: "passed", FAILED: "not yet right", NOT_ATTEMPTED: "not attempted yet"}
+
+
+def _title(status, exercise):
+    if status == PASSED:
+        return tr("Exercise {exercise} passed", exercise=exercise)
+    if status == FAILED:
+        return tr("Exercise {exercise} not yet right", exercise=exercise)
+    return tr("Exercise {exercise} not attempted yet", exercise=exercise)
+
 
 REGISTRY = {}  # exercise id -> Check
 
 
+# Mistakes that the helpers here recognise, whatever the exercise; a check names its own for the rest.
+GENERIC_MISTAKES = {
+    "not-a-function": "the answer passed to check() is not a function",
+    "raised": "the student's function raised an exception",
+    "returned-none": "the function returned None (a missing `return`)",
+    "wrong-type": "the function returned something of the wrong kind (a string, a dict, ...)",
+    "wrong-shape": "the function returned an array of the wrong shape",
+    "not-a-pair": "the function should return two things and did not",
+    "swapped-pair": "the two things returned are in the wrong order",
+    "mutated-input": "the function changed its input array in place",
+    "recursion": "the function called itself without end",
+    "other": "a wrong answer the check has no name for",
+    "check-error": "the check itself failed (a bug in the course, never the student's fault)",
+}
+OTHER = "other"
+CHECK_ERROR = "check-error"
+
+
 class Mistake(Exception):
-    """A wrong answer. Its message is what the student reads."""
+    """A wrong answer: ``Mistake(id, message)``. The message is what the student reads; the id
+    (a short name such as "unscaled") is what a class report counts."""
+
+    def __init__(self, id, message=None):
+        if message is None:  # Mistake(message): a mistake without a name of its own
+            id, message = OTHER, id
+        super().__init__(message)
+        self.id = id
+        self.message = message
+
+    def __str__(self):
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -37,13 +84,14 @@ class CheckResult:
     exercise: str
     status: str
     message: str
+    mistake: str = ""  # "<exercise>/<id>" when the check failed, e.g. "4.2/unscaled"
 
     @property
     def passed(self):
         return self.status == PASSED
 
     def __str__(self):
-        return f"{_ICON[self.status]} Exercise {self.exercise} {_TITLE[self.status]}: {self.message}"
+        return f"{_ICON[self.status]} {_title(self.status, self.exercise)}: {self.message}"
 
     __repr__ = __str__
 
@@ -52,7 +100,7 @@ class CheckResult:
         return (
             f'<div style="border-left: 6px solid {border}; background: {background}; '
             f'padding: 6px 12px; margin: 4px 0; color: #1a1a1a; font-size: 14px;">'
-            f"<b>{_ICON[self.status]} Exercise {self.exercise} {_TITLE[self.status]}:</b> "
+            f"<b>{_ICON[self.status]} {html.escape(_title(self.status, self.exercise))}:</b> "
             f"{html.escape(self.message)}</div>"
         )
 
@@ -74,28 +122,46 @@ def run_check(exercise, answer):
     if exercise not in REGISTRY:
         raise KeyError(f"no exercise {exercise!r}; known: {', '.join(sorted(REGISTRY))}")
     spec = REGISTRY[exercise]
+
+    def failed(mistake_id, message):
+        return CheckResult(exercise, FAILED, message, f"{exercise}/{mistake_id}")
+
     if not callable(answer):
-        return CheckResult(exercise, FAILED, f"pass your function itself, e.g. check({exercise!r}, {spec.name}), "
-                                             f"not {type(answer).__name__} {answer!r:.40}.")
+        return failed("not-a-function", tr("pass your function itself, e.g. check({exercise!r}, {name}), "
+                                           "not {kind} {value}.", exercise=exercise, name=spec.name,
+                                           kind=type(answer).__name__, value=short_repr(answer, 40)))
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             message = spec.run(answer)
     except NotImplementedError:
         return CheckResult(exercise, NOT_ATTEMPTED,
-                           f"replace `raise NotImplementedError()` in {spec.name} with your code, "
-                           "run that cell, then run this one again.")
+                           tr("replace `raise NotImplementedError()` in {name} with your code, "
+                              "run that cell, then run this one again.", name=spec.name))
     except Mistake as mistake:
-        return CheckResult(exercise, FAILED, str(mistake))
+        return failed(mistake.id, mistake.message)
     except RecursionError:
-        return CheckResult(exercise, FAILED, f"{spec.name} called itself without end (RecursionError).")
+        return failed("recursion", tr("{name} called itself without end (RecursionError).", name=spec.name))
+    except Exception as e:  # a bug in the check itself: still a result, never a traceback for the student
+        return failed(CHECK_ERROR, tr("the check could not judge this answer ({error}: {text}); look at what "
+                                      "{name} returns, and tell your instructor: this is the course's bug, not yours.",
+                                      error=type(e).__name__, text=short_repr(str(e), 80), name=spec.name))
     return CheckResult(exercise, PASSED, message)
 
 
 # --- helpers for writing checks --------------------------------------------------------------
 
+def short_repr(x, limit=80):
+    """repr(x), cut to ``limit`` characters (never raises)."""
+    try:
+        text = repr(x)
+    except Exception:
+        text = f"<{type(x).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def fmt(x, digits=4):
-    """A short, readable rendering of a number or array for messages."""
+    """A short, readable rendering of a number or array for messages (never raises)."""
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, (int, float, np.integer, np.floating)):
@@ -104,11 +170,11 @@ def fmt(x, digits=4):
         try:
             a = np.asarray(x, dtype=float)
         except (TypeError, ValueError):
-            return repr(x)[:80]
+            return short_repr(x)
         flat = a.ravel()
         body = ", ".join(f"{v:.{digits}g}" for v in flat[:6]) + (", …" if flat.size > 6 else "")
         return f"[{body}]" if a.ndim <= 1 else f"[{body}] (shape {a.shape})"
-    return repr(x)[:80]
+    return short_repr(x)
 
 
 def call(fn, *args, desc):
@@ -121,59 +187,131 @@ def call(fn, *args, desc):
     copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
     try:
         result = fn(*copies)
-    except NotImplementedError:
-        raise
-    except Mistake:
+    except (NotImplementedError, Mistake, RecursionError):
         raise
     except Exception as e:  # the student's code raised: say where and what
-        raise Mistake(f"{desc} raised {type(e).__name__}: {e}") from None
+        raise Mistake("raised", tr("{desc} raised {error}: {text}", desc=desc, error=type(e).__name__,
+                                   text=short_repr(str(e), 200).strip("'\""))) from None
     for original, copy in zip(args, copies):
         if isinstance(original, np.ndarray) and not np.array_equal(original, copy, equal_nan=True):
-            raise Mistake(f"{desc} changed its input array in place; work on a copy (or build a new array) instead.")
+            raise Mistake("mutated-input", tr("{desc} changed its input array in place; work on a copy (or build a "
+                                              "new array) instead.", desc=desc))
     return result
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a call did: ``raised`` (an instance of the expected exception), ``other`` (another
+    exception) or ``returned`` (a value)."""
+    kind: str
+    value: object
+
+
+def expect_raises(fn, *args, exception=ValueError):
+    """Call ``fn(*args)`` (on copies) when it *should* raise ``exception``; say what it did instead of failing.
+
+    NotImplementedError passes through (not attempted). Returns an ``Outcome``; the check
+    decides which message each outcome deserves."""
+    copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+    try:
+        value = fn(*copies)
+    except NotImplementedError:
+        raise
+    except exception as e:
+        return Outcome("raised", e)
+    except Exception as e:
+        return Outcome("other", e)
+    return Outcome("returned", value)
+
+
+def _check_none(value, desc):
+    if value is None:
+        raise Mistake("returned-none", tr("{desc} returned None: did you forget `return`?", desc=desc))
 
 
 def as_number(value, desc):
     """The answer as a float, or a Mistake that says what came back instead."""
-    if value is None:
-        raise Mistake(f"{desc} returned None: did you forget `return`?")
+    _check_none(value, desc)
     if isinstance(value, np.ndarray) and value.size == 1:
         value = value.item()
-    if isinstance(value, (list, tuple, np.ndarray)):
-        raise Mistake(f"{desc} should return one number, not {type(value).__name__} {fmt(value)}.")
+    if isinstance(value, (list, tuple, np.ndarray, dict, set)):
+        raise Mistake("wrong-type", tr("{desc} should return one number, not {kind} {value}.", desc=desc,
+                                       kind=type(value).__name__, value=fmt(value)))
+    if isinstance(value, (str, bytes, complex)):
+        raise Mistake("wrong-type", tr("{desc} should return a number, not {kind} {value}.", desc=desc,
+                                       kind=type(value).__name__, value=short_repr(value, 40)))
     try:
         return float(value)
-    except (TypeError, ValueError):
-        raise Mistake(f"{desc} should return a number, not {type(value).__name__} {value!r:.40}.") from None
+    except Exception:
+        raise Mistake("wrong-type", tr("{desc} should return a number, not {kind} {value}.", desc=desc,
+                                       kind=type(value).__name__, value=short_repr(value, 40))) from None
 
 
 def as_array(value, desc, shape=None):
     """The answer as a float array (of ``shape`` if given), or a Mistake."""
-    if value is None:
-        raise Mistake(f"{desc} returned None: did you forget `return`?")
+    _check_none(value, desc)
+    bad = tr("{desc} should return an array of numbers, not {kind} {value}.", desc=desc,
+             kind=type(value).__name__, value=short_repr(value, 40))
+    if isinstance(value, (str, bytes, dict, set)):
+        raise Mistake("wrong-type", bad)
     try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise Mistake(f"{desc} should return an array of numbers, not {type(value).__name__}.") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # complex numbers would silently lose their imaginary part
+            arr = np.asarray(value, dtype=float)
+    except Exception:
+        raise Mistake("wrong-type", bad) from None
     if shape is not None and arr.shape != tuple(shape):
-        raise Mistake(f"{desc} should have shape {tuple(shape)}; yours has shape {arr.shape}.")
+        raise Mistake("wrong-shape", tr("{desc} should have shape {expected}; yours has shape {shape}.",
+                                        desc=desc, expected=tuple(shape), shape=arr.shape))
     return arr
 
 
-def close(a, b, rtol=1e-6, atol=1e-9):
+def as_pair(value, desc, names, shapes=None):
+    """An answer that must return two arrays, e.g. ``(output, weights)``: both as float arrays.
+
+    ``names`` name the two parts for messages, e.g. ("output", "weights"); with ``shapes``
+    (their expected shapes) the parts are checked, and two parts returned in the wrong order
+    are recognised when the shapes tell them apart."""
+    _check_none(value, desc)
+    first, second = names
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        kind = f"{type(value).__name__} of length {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
+        raise Mistake("not-a-pair", tr("{desc} should return a pair ({first}, {second}); yours returned {kind}.",
+                                       desc=desc, first=first, second=second, kind=kind))
+    a, b = value
+    if shapes is not None and tuple(shapes[0]) != tuple(shapes[1]):
+        if np.shape(_quiet_array(a)) == tuple(shapes[1]) and np.shape(_quiet_array(b)) == tuple(shapes[0]):
+            raise Mistake("swapped-pair", tr("{desc} returned ({second}, {first}); return ({first}, {second}).",
+                                             desc=desc, first=first, second=second))
+    return (as_array(a, tr("{desc}[0] (the {name})", desc=desc, name=first), None if shapes is None else shapes[0]),
+            as_array(b, tr("{desc}[1] (the {name})", desc=desc, name=second), None if shapes is None else shapes[1]))
+
+
+def _quiet_array(x):
     try:
-        return bool(np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=rtol, atol=atol,
-                                equal_nan=True))
-    except (TypeError, ValueError):
+        return np.asarray(x, dtype=float)
+    except Exception:
+        return None
+
+
+def close(a, b, rtol=1e-6, atol=1e-9):
+    """True if ``a`` and ``b`` are numerically equal: same shape (or one of them a single number)."""
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        if a.shape != b.shape and a.ndim and b.ndim:
+            return False
+        return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+    except Exception:
         return False
 
 
 def diagnose(got, args, mistakes):
-    """If ``got`` equals what a known wrong implementation gives on ``args``, raise its message.
+    """If ``got`` equals what a known wrong implementation gives on ``args``, raise that mistake.
 
-    ``mistakes`` is a list of (wrong_function, message) pairs.
+    ``mistakes`` is a list of (id, wrong_function, message) triples.
     """
-    for wrong, message in mistakes:
+    for entry in mistakes:
+        mistake_id, wrong, message = entry if len(entry) == 3 else (OTHER, *entry)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             try:
@@ -181,20 +319,28 @@ def diagnose(got, args, mistakes):
             except Exception:
                 continue
         if np.shape(got) == np.shape(expected_wrong) and close(got, expected_wrong):
-            raise Mistake(message)
+            raise Mistake(mistake_id, message)
 
 
 def as_bool_mask(value, desc, n):
     """The answer as a boolean (n, n) mask, or a Mistake (None, wrong shape, numbers instead of booleans)."""
-    if value is None:
-        raise Mistake(f"{desc} returned None: did you forget `return`?")
-    arr = np.asarray(value)
+    _check_none(value, desc)
+    if isinstance(value, (str, bytes, dict, set)):
+        raise Mistake("wrong-type", tr("{desc} should return a boolean array, not {kind}.", desc=desc,
+                                       kind=type(value).__name__))
+    try:
+        arr = np.asarray(value)
+    except Exception:
+        raise Mistake("wrong-type", tr("{desc} should return a boolean array, not {kind}.", desc=desc,
+                                       kind=type(value).__name__)) from None
     if arr.shape != (n, n):
-        raise Mistake(f"{desc} should have shape ({n}, {n}); yours has {arr.shape}.")
+        raise Mistake("wrong-shape", tr("{desc} should have shape ({n}, {n}); yours has {shape}.", desc=desc, n=n,
+                                        shape=arr.shape))
     if arr.dtype != bool:
         if np.issubdtype(arr.dtype, np.floating) and np.isneginf(arr).any():
-            raise Mistake(f"{desc} is an additive mask of 0 and -inf; the course's masks are boolean, True where "
-                          "attention is allowed (the -inf is put in by the attention function).")
-        raise Mistake(f"{desc} has dtype {arr.dtype}; return a boolean array (True = may attend), e.g. with "
-                      "dtype=bool or a comparison.")
+            raise Mistake("additive-mask", tr("{desc} is an additive mask of 0 and -inf; the course's masks are "
+                                              "boolean, True where attention is allowed (the -inf is put in by the "
+                                              "attention function).", desc=desc))
+        raise Mistake("not-boolean", tr("{desc} has dtype {dtype}; return a boolean array (True = may attend), e.g. "
+                                        "with dtype=bool or a comparison.", desc=desc, dtype=arr.dtype))
     return arr

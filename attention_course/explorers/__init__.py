@@ -1,27 +1,22 @@
 """The course's interactive figures ("explorers"), one module per chapter.
 
-``EXPLORERS`` maps each explorer's name to its class; the benchmark and the
-tests drive every one of them without a browser.
+Each module is named like its chapter's notebook (``ch06_multi_head.py`` for
+``06_multi_head.ipynb``) and lists what notebooks import from it in ``__all__``
+(its explorer classes and their ``explore_…`` functions); every module here whose
+name starts with ``ch`` is imported and its ``__all__`` re-exported, so
+``from attention_course.explorers import explore_multi_head`` works and a new
+chapter needs no edit of this file. ``EXPLORERS`` maps each explorer's name to its
+class; the benchmark and the tests drive every one of them without a browser.
 """
-from .base import EXPLORERS, Explorer, register_explorer
-from .ch00_start_here import TwoPeopleExplorer, explore_two_people
-from .ch01_weighted_average import WeightedAverageExplorer, explore_weighted_average
-from .ch02_similarity import SimilarityExplorer, explore_similarity
-from .ch03_softmax import ScalingExplorer, TemperatureExplorer, explore_scaling, explore_temperature
-from .ch04_qkv import QKVExplorer, explore_qkv
-from .ch05_self_attention import SelfAttentionExplorer, explore_self_attention
-from .ch06_multi_head import MultiHeadExplorer, explore_multi_head
-from .ch07_positions_masks import MaskExplorer, PositionsExplorer, explore_mask_editor, explore_positions
-from .ch08_learning import TrainingExplorer, explore_training
-from .ch09_beyond import (CrossAttentionExplorer, ImageAttentionExplorer, explore_cross_attention,
-                          explore_image_attention)
-from .ch10_cost import LocalWindowExplorer, explore_local_window
+import importlib
+import pkgutil
 
-__all__ = ["EXPLORERS", "Explorer", "register_explorer", "TwoPeopleExplorer", "explore_two_people", "WeightedAverageExplorer", "explore_weighted_average",
-           "SimilarityExplorer", "explore_similarity", "TemperatureExplorer", "explore_temperature",
-           "ScalingExplorer", "explore_scaling", "QKVExplorer", "explore_qkv",
-           "SelfAttentionExplorer", "explore_self_attention", "MultiHeadExplorer", "explore_multi_head",
-           "PositionsExplorer", "explore_positions", "MaskExplorer", "explore_mask_editor",
-           "TrainingExplorer", "explore_training",
-           "CrossAttentionExplorer", "explore_cross_attention", "ImageAttentionExplorer", "explore_image_attention",
-           "LocalWindowExplorer", "explore_local_window"]
+from .base import EXPLORERS, Explorer, register_explorer
+
+__all__ = ["EXPLORERS", "Explorer", "register_explorer"]
+CHAPTER_MODULES = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("ch"))
+for _name in CHAPTER_MODULES:
+    _module = importlib.import_module(f"{__name__}.{_name}")
+    for _export in _module.__all__:
+        globals()[_export] = getattr(_module, _export)
+        __all__.append(_export)

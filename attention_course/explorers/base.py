@@ -85,6 +85,7 @@ def control_layout(width="340px"):
 
 
 SLIDER_STYLE = {"description_width": "110px"}
+WIDEST_TOKEN = "打电话"  # the widest word on any token axis of the course
 
 
 class Explorer:
@@ -112,6 +113,7 @@ class Explorer:
         self._saving = False
         self._quiet = False
         self._widget = None
+        self._token_labels = {}
         self.build()
         self.update()
         # Lay the figure out once, with every artist counted (animated ones are left out of layouts),
@@ -151,6 +153,37 @@ class Explorer:
     def _on_change(self, change):
         self.update()
         self.refresh()
+
+    def invalidate_background(self):
+        """The static part changed (new axis limits, new tick labels): the next ``refresh()`` draws the
+        whole figure once and caches its new background."""
+        self._background = None
+
+    def reserve_token_ticks(self, ax, n, axis="xy", rotation=90, fontsize=9, heatmap=True):
+        """Give ``ax`` room for ``n`` token labels on ``axis`` ("x", "y" or "xy") before the layout is frozen.
+
+        The widest word of the course (打电话) stands in for the tokens, so the layout, computed once,
+        fits every sentence; ``set_token_ticks`` puts in the real words later. A heatmap loses its grid."""
+        if "x" in axis:
+            ax.set_xticks(range(n), [WIDEST_TOKEN] * n, fontsize=fontsize, rotation=rotation)
+        if "y" in axis:
+            ax.set_yticks(range(n), [WIDEST_TOKEN] * n, fontsize=fontsize)
+        if heatmap:
+            ax.grid(False)
+
+    def set_token_ticks(self, axes, tokens, n, axis="xy"):
+        """Label ``axes`` with ``tokens`` (padded with blanks to ``n``), only when the words changed:
+        relabelling is costly, and the labels are part of the cached background (see ``background_key``)."""
+        labels = list(tokens) + [""] * (n - len(tokens))
+        key = (tuple(id(ax) for ax in axes), axis)
+        if self._token_labels.get(key) == labels:
+            return
+        self._token_labels[key] = labels
+        for ax in axes:
+            if "x" in axis:
+                ax.set_xticks(range(n), labels)
+            if "y" in axis:
+                ax.set_yticks(range(n), labels)
 
     def _on_full_draw(self, event):
         """After every full draw: cache the background, then add the moving artists."""

@@ -6,6 +6,8 @@ from ..data import load_incomes
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["TwoPeopleExplorer", "explore_two_people"]
+
 
 @register_explorer
 class TwoPeopleExplorer(Explorer):

@@ -11,6 +11,8 @@ from ..data import load_incomes
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["WeightedAverageExplorer", "explore_weighted_average"]
+
 AGE_RANGE = (20, 70)
 SIGMAS = (0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0, 200.0)
 
@@ -102,7 +104,7 @@ class WeightedAverageExplorer(Explorer):
     def _on_change(self, change):
         if self.edit_people:
             i = self.names.index(self.value("person"))
-            if change is not None and change["owner"] is self.controls["person"]:
+            if change["owner"] is self.controls["person"]:
                 self._sync_person_sliders()
                 self._select_label(i)
             else:
@@ -115,7 +117,7 @@ class WeightedAverageExplorer(Explorer):
         old.set_animated(False)
         self.name_texts[i].set_animated(True)
         self.animated.append(self.name_texts[i])
-        self._background = None  # refresh() will do a full draw and cache a new background
+        self.invalidate_background()
 
     def result(self):
         """The numbers behind the picture: weights, soft estimate, crisp average (or None)."""

@@ -6,6 +6,8 @@ from .. import reference as ref
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["SimilarityExplorer", "explore_similarity"]
+
 KEYS = np.array([[1.0, 0.0], [3.0, 3.0], [-1.0, 2.0], [0.5, -2.0]])
 KEY_NAMES = ["k1", "k2", "k3", "k4"]
 KEY_COLORS = [COLORS["blue"], COLORS["orange"], COLORS["green"], COLORS["purple"]]
@@ -81,10 +83,10 @@ class SimilarityExplorer(Explorer):
         name = self.value("score")
         self.ax_scores.set_ylim(*SCORES[name][1])
         self.ax_scores.set_title(f"scores: {name}", fontsize=10)
-        self._background = None  # new limits: the next refresh redraws everything once
+        self.invalidate_background()  # new limits
 
     def _on_change(self, change):
-        if change is not None and change["owner"] is self.controls["score"]:
+        if change["owner"] is self.controls["score"]:
             self._set_score_axes()
         super()._on_change(change)
 

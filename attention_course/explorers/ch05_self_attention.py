@@ -4,11 +4,12 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import reference as ref
-from ..data import S1, S2, embed, hand_projections, load_word_vectors
+from ..data import S1, S2, SENTENCES, embed, hand_projections, load_word_vectors
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
-SENTENCES = {"S1 一回到家我就吃了一个非常美味的苹果": S1, "S2 一回到家我就用苹果跟朋友联系": S2}
+__all__ = ["SelfAttentionExplorer", "explore_self_attention"]
+
 VERBS = ["吃", "用", "喝", "充电"]  # the word at position 5 of both sentences
 OTHERS = ["美味", "甜", "联系", "打电话"]  # the word at position 9
 N_MAX = max(len(S1), len(S2))
@@ -57,9 +58,7 @@ class SelfAttentionExplorer(Explorer):
         self.fig.colorbar(self.im, ax=ax_h, shrink=0.8, label="attention weight")
         self.ax_h = ax_h
         # the widest word reserves room in the layout; the real labels are set in update()
-        ax_h.set_xticks(range(N_MAX), ["打电话"] * N_MAX, fontsize=9, rotation=90)
-        ax_h.set_yticks(range(N_MAX), ["打电话"] * N_MAX, fontsize=9)
-        ax_h.grid(False)
+        self.reserve_token_ticks(ax_h, N_MAX)
         ax_h.set_xlabel("attends to (keys)")
         ax_h.set_ylabel("token (queries)")
         self.row_box = ax_h.add_patch(Rectangle(
@@ -90,7 +89,7 @@ class SelfAttentionExplorer(Explorer):
         return tokens
 
     def _on_change(self, change):
-        if change is not None and change["owner"] is self.controls["sentence"]:
+        if change["owner"] is self.controls["sentence"]:
             original = SENTENCES[change["new"]]
             self.set_quietly(verb=original[5], other=original[9])
         super()._on_change(change)
@@ -112,11 +111,7 @@ class SelfAttentionExplorer(Explorer):
         grid = np.full((N_MAX, N_MAX), np.nan)
         grid[:n, :n] = r["weights"]
         self.im.set_data(grid)
-        labels = r["tokens"] + [""] * (N_MAX - n)
-        if labels != getattr(self, "_labels", None):  # relabelling is costly: only when the words change
-            self._labels = labels
-            self.ax_h.set_xticks(range(N_MAX), labels)
-            self.ax_h.set_yticks(range(N_MAX), labels)
+        self.set_token_ticks([self.ax_h], r["tokens"], N_MAX)
         i = r["tokens"].index("苹果")
         self.row_box.set_y(i - 0.5)
         self.row_box.set_width(n)

@@ -4,11 +4,12 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import reference as ref
-from ..data import S1, S2, embed, load_word_vectors, two_head_projections
+from ..data import S1, S2, SENTENCES, embed, load_word_vectors, two_head_projections
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
-SENTENCES = {"S1 一回到家我就吃了一个非常美味的苹果": S1, "S2 一回到家我就用苹果跟朋友联系": S2}
+__all__ = ["MultiHeadExplorer", "explore_multi_head"]
+
 D_MODEL = 6
 N_MAX = max(len(S1), len(S2))
 HEAD_COLORS = [COLORS["blue"], COLORS["orange"], COLORS["green"], COLORS["purple"], COLORS["sky"], COLORS["grey"]]
@@ -48,10 +49,8 @@ class MultiHeadExplorer(Explorer):
         self.ax_h, self.ax_r = ax_h, ax_r
         self.im = ax_h.imshow(np.full((N_MAX, N_MAX), np.nan), cmap="viridis", vmin=0, vmax=1)
         self.fig.colorbar(self.im, ax=ax_h, shrink=0.7, label="attention weight")
-        for ax in (ax_h, ax_r):  # the widest word reserves room; the sentence's words are set in update()
-            ax.set_xticks(range(N_MAX), ["打电话"] * N_MAX, fontsize=9, rotation=90)
-            ax.grid(False)
-        ax_h.set_yticks(range(N_MAX), ["打电话"] * N_MAX, fontsize=9)
+        self.reserve_token_ticks(ax_h, N_MAX)  # the sentence's words are set in update()
+        self.reserve_token_ticks(ax_r, N_MAX, axis="x")
         ax_h.set_xlabel("attends to (keys)")
         self.head_title = ax_h.set_title("head 1 of 2", fontsize=10)
         self.row_box = ax_h.add_patch(Rectangle((-0.5, 0), N_MAX, 1, fill=False, edgecolor=COLORS["vermillion"], lw=2))
@@ -72,7 +71,7 @@ class MultiHeadExplorer(Explorer):
         return self.value("sentence")  # the token labels are part of the (cached) background
 
     def _on_change(self, change):
-        if change is not None and change["owner"] is self.controls["n_heads"] and D_MODEL % change["new"] == 0:
+        if change["owner"] is self.controls["n_heads"] and D_MODEL % change["new"] == 0:
             self._quiet = True  # the slider's range follows the number of heads; that is not a change of its own
             try:
                 self.controls["head"].max = change["new"]
@@ -96,12 +95,8 @@ class MultiHeadExplorer(Explorer):
     def update(self):
         r = self.result()
         tokens, n, h = r["tokens"], len(r["tokens"]), r["n_heads"]
-        labels = tokens + [""] * (N_MAX - n)
-        if labels != getattr(self, "_labels", None):  # relabelling is costly: only when the words change
-            self._labels = labels
-            self.ax_h.set_xticks(range(N_MAX), labels)
-            self.ax_h.set_yticks(range(N_MAX), labels)
-            self.ax_r.set_xticks(range(N_MAX), labels)
+        self.set_token_ticks([self.ax_h], tokens, N_MAX)
+        self.set_token_ticks([self.ax_r], tokens, N_MAX, axis="x")
         i = tokens.index("苹果")
         if r["error"]:
             self.im.set_data(np.full((N_MAX, N_MAX), np.nan))

@@ -5,7 +5,7 @@ import numpy as np
 
 from attention_course import reference as ref
 from attention_course.cost import random_qkv, time_attention
-from attention_course.explorers.ch10_cost import reachable
+from attention_course.explorers.ch10_cost_of_attention import reachable
 
 
 def test_attention_time_grows_roughly_quadratically():

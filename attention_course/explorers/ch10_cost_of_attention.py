@@ -6,6 +6,8 @@ from .. import reference as ref
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["LocalWindowExplorer", "explore_local_window"]
+
 N_TOKENS = 32
 
 

@@ -6,6 +6,8 @@ from .. import reference as ref
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["TemperatureExplorer", "ScalingExplorer", "explore_temperature", "explore_scaling"]
+
 TEMPERATURES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 1000.0)
 PRESETS = {"51, 49": (51.0, 49.0), "80, 20": (80.0, 20.0), "10, 3": (10.0, 3.0), "1000, 999": (1000.0, 999.0),
            "2, 1, 0.5, -1": (2.0, 1.0, 0.5, -1.0)}
@@ -59,7 +61,7 @@ class TemperatureExplorer(Explorer):
         return {"scores": s, "T": T, "weights": weights, "ratios": ratios, "entropy": float(ref.entropy(weights))}
 
     def _on_change(self, change):
-        owner = change["owner"] if change is not None else None
+        owner = change["owner"]
         if owner is self.controls["preset"] and change["new"] in PRESETS:
             values = PRESETS[change["new"]]
             self.set_quietly(n=len(values), **{f"s{i + 1}": v for i, v in enumerate(values)})

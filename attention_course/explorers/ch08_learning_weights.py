@@ -9,6 +9,8 @@ from ..data import LABELS, apple_sentences, embed, load_word_vectors, make_batch
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["TrainingExplorer", "explore_training"]
+
 STEPS, EVERY = 300, 10
 L_MAX = 10  # the longest sentence the right-hand panel shows
 SHOWN_WORDS = ["削", "洗", "吃", "拍照", "下载", "联系"]  # held-out sentences in the replay heatmap
@@ -84,7 +86,7 @@ class TrainingExplorer(Explorer):
         self.bars = ax_s.bar(range(L_MAX), np.zeros(L_MAX), color=COLORS["sky"])
         ax_s.set_ylim(0, 1)
         ax_s.set_ylabel("苹果's weight")
-        ax_s.set_xticks(range(L_MAX), ["打电话"] * L_MAX, fontsize=9)  # reserves room; real words in update()
+        self.reserve_token_ticks(ax_s, L_MAX, axis="x", rotation=0, heatmap=False)  # real words in update()
         ax_s.set_xlim(-0.6, L_MAX - 0.4)
         self.ax_s = ax_s
         self.pred_title = ax_s.set_title("P(phone)", fontsize=10)
@@ -131,9 +133,7 @@ class TrainingExplorer(Explorer):
         self.im.set_array(bands)
         self.vline.set_xdata([r["step"], r["step"]])
         labels = r["tokens"][:L_MAX] + [""] * (L_MAX - len(r["tokens"][:L_MAX]))
-        if labels != getattr(self, "_labels", None):
-            self._labels = labels
-            self.ax_s.set_xticks(range(L_MAX), labels)
+        self.set_token_ticks([self.ax_s], labels, L_MAX, axis="x")
         weights = np.zeros(L_MAX) if r["weights"] is None else np.pad(r["weights"], (0, L_MAX - len(r["weights"])))
         for bar, w, t in zip(self.bars, weights, labels):
             bar.set_height(w)

@@ -8,6 +8,8 @@ from .. import reference as ref
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["QKVExplorer", "explore_qkv"]
+
 Q0 = np.array([[1.0, 0.0], [0.0, 1.5], [1.0, 1.0]])
 K0 = np.array([[2.0, 0.0], [0.0, 2.0], [-1.5, 0.5], [1.0, -1.0]])
 V0 = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
@@ -69,7 +71,7 @@ class QKVExplorer(Explorer):
 
     def _on_change(self, change):
         matrix, i = self._selected()
-        if change is not None and change["owner"] is self.controls["row"]:
+        if change["owner"] is self.controls["row"]:
             self.set_quietly(x=float(matrix[i][0]), y=float(matrix[i][1]))
         else:
             matrix[i] = [self.value("x"), self.value("y")]

@@ -7,6 +7,8 @@ from ..data import embed, hand_projections
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["PositionsExplorer", "MaskExplorer", "explore_positions", "explore_mask_editor"]
+
 N_POS, D_PE = 64, 32  # positions and dimensions shown by the positions explorer
 
 
@@ -142,11 +144,11 @@ class MaskExplorer(Explorer):
         return np.array([[self.value(toggle_name(i, j)) for j in range(N_MASK)] for i in range(N_MASK)])
 
     def _on_change(self, change):
-        if change is not None and change["owner"] is self.controls["preset"]:
+        if change["owner"] is self.controls["preset"]:
             if change["new"] in PRESETS:
                 m = PRESETS[change["new"]]
                 self.set_quietly(**{toggle_name(i, j): bool(m[i, j]) for i in range(N_MASK) for j in range(N_MASK)})
-        elif change is not None and change["owner"] is not self.controls["preset"]:
+        elif change["owner"] is not self.controls["preset"]:
             matching = [name for name, m in PRESETS.items() if np.array_equal(m, self.mask())]
             self.set_quietly(preset=matching[0] if matching else OWN)
         super()._on_change(change)

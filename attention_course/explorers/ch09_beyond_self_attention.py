@@ -10,6 +10,8 @@ from ..data import SOURCE, STATE_DIMS, TARGET, image_patches, load_image, transl
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
+__all__ = ["CrossAttentionExplorer", "ImageAttentionExplorer", "explore_cross_attention", "explore_image_attention"]
+
 STEPS = {f"step {t + 1}: about to say '{word}'": t for t, word in enumerate(TARGET)}
 SCORING = ["dot product", "additive (untrained)"]
 
