@@ -40,6 +40,11 @@ __all__ = [
     "fit_exponent",
     "local_mask",
     "local_attention",
+    "layer_norm",
+    "feed_forward",
+    "block_attention",
+    "transformer_block",
+    "random_block_params",
 ]
 
 
@@ -303,3 +308,89 @@ def local_attention(Q, K, V, window):
     scores = np.einsum("nd,nkd->nk", Q, K[idx]) / np.sqrt(d)
     weights = softmax(np.where(valid, scores, -np.inf), axis=-1)
     return np.einsum("nk,nkd->nd", weights, V[idx]), weights
+
+
+# --- chapter 11: the Transformer block ---------------------------------------------------------
+
+def layer_norm(X, gamma, beta, eps=1e-5):
+    """LayerNorm of each token (row) over its features: (x − mean) / √(var + eps) · γ + β.
+
+    The variance is the biased one (divided by d, not d − 1), and eps sits inside the square root,
+    as in Ba et al. (2016) and torch.nn.LayerNorm. X: (..., d); gamma, beta: (d,)."""
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=-1, keepdims=True)
+    var = X.var(axis=-1, keepdims=True)
+    return (X - mean) / np.sqrt(var + eps) * np.asarray(gamma, dtype=float) + np.asarray(beta, dtype=float)
+
+
+def feed_forward(X, W_1, b_1, W_2, b_2):
+    """The position-wise feed-forward network: ReLU(X W_1 + b_1) W_2 + b_2, applied to every token alone.
+
+    X: (..., d), W_1: (d, d_ff), b_1: (d_ff,), W_2: (d_ff, d), b_2: (d,)."""
+    X = np.asarray(X, dtype=float)
+    return np.maximum(X @ np.asarray(W_1, dtype=float) + b_1, 0.0) @ np.asarray(W_2, dtype=float) + b_2
+
+
+def block_attention(X, params, n_heads, mask=None):
+    """Multi-head self-attention with biases, as inside a Transformer block: Q = X W_q + b_q (likewise K, V),
+    heads as in ``multi_head_attention``, output Concat(heads) W_o + b_o.
+
+    X: (..., n, d). Returns (output (..., n, d), weights (..., n_heads, n, n))."""
+    X = np.asarray(X, dtype=float)
+    *lead, n, d = X.shape
+    if n_heads < 1 or d % n_heads:
+        raise ValueError(f"n_heads={n_heads} does not divide d={d}")
+    d_k = d // n_heads
+
+    def split(M):  # (..., n, d) -> (..., h, n, d_k)
+        return np.swapaxes(M.reshape(*lead, n, n_heads, d_k), -2, -3)
+
+    Q, K, V = (split(X @ params[f"W_{c}"] + params[f"b_{c}"]) for c in "qkv")
+    heads, weights = scaled_dot_product_attention(Q, K, V, mask=mask)
+    concat = np.swapaxes(heads, -2, -3).reshape(*lead, n, d)
+    return concat @ params["W_o"] + params["b_o"], weights
+
+
+def transformer_block(X, params, n_heads, mask=None, norm_first=True):
+    """One Transformer (encoder) block in the row convention.
+
+    Pre-LN (``norm_first=True``, GPT-2 and most models since):
+        X = X + MHA(LN₁(X));  X = X + FFN(LN₂(X))
+    Post-LN (``norm_first=False``, Vaswani et al. 2017):
+        X = LN₁(X + MHA(X));  X = LN₂(X + FFN(X))
+
+    ``params``: W_q, W_k, W_v, W_o (d, d); b_q, b_k, b_v, b_o (d,); ln1_gamma, ln1_beta, ln2_gamma,
+    ln2_beta (d,); W_1 (d, d_ff), b_1 (d_ff,), W_2 (d_ff, d), b_2 (d,). ``mask``: boolean (n, n),
+    True = may attend. LayerNorm eps is 1e-5. It equals torch.nn.TransformerEncoderLayer(d, n_heads,
+    d_ff, dropout=0, batch_first=True, norm_first=...) loaded with the transposed weights.
+    X: (..., n, d); returns the same shape."""
+    X = np.asarray(X, dtype=float)
+    p = params
+
+    def ln(Y, k):
+        return layer_norm(Y, p[f"ln{k}_gamma"], p[f"ln{k}_beta"])
+
+    def ffn(Y):
+        return feed_forward(Y, p["W_1"], p["b_1"], p["W_2"], p["b_2"])
+
+    if norm_first:
+        X = X + block_attention(ln(X, 1), p, n_heads, mask)[0]
+        return X + ffn(ln(X, 2))
+    X = ln(X + block_attention(X, p, n_heads, mask)[0], 1)
+    return ln(X + ffn(X), 2)
+
+
+def random_block_params(d, d_ff, seed=0, scale=None):
+    """Parameters of one Transformer block, drawn with a fixed seed: weights ~ N(0, scale²) with scale
+    1/√(fan-in) by default, biases and β zero, γ one."""
+    rng = np.random.default_rng(seed)
+
+    def w(rows, cols):
+        return rng.normal(size=(rows, cols)) * (scale if scale is not None else 1 / np.sqrt(rows))
+
+    params = {f"W_{c}": w(d, d) for c in "qkvo"}
+    params.update({f"b_{c}": np.zeros(d) for c in "qkvo"})
+    params.update(W_1=w(d, d_ff), b_1=np.zeros(d_ff), W_2=w(d_ff, d), b_2=np.zeros(d))
+    for k in (1, 2):
+        params[f"ln{k}_gamma"], params[f"ln{k}_beta"] = np.ones(d), np.zeros(d)
+    return params

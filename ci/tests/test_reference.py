@@ -189,3 +189,95 @@ def test_against_pytorch_multi_head_attention(h):
         out, w = ac.multi_head_attention(X, W_q, W_k, W_v, W_o, n_heads=h, mask=mask)
         assert np.allclose(out, expected[0].detach().numpy(), atol=1e-6)
         assert np.allclose(w, expected_w[0].detach().numpy(), atol=1e-6)
+
+
+# --- the Transformer block (chapter 11) ------------------------------------------------------------
+
+def _random_params(d, d_ff, seed):
+    """Block parameters with non-zero biases and LayerNorm γ, β, so that every parameter matters."""
+    rng = np.random.default_rng(seed)
+    p = ref.random_block_params(d, d_ff, seed=seed)
+    for k in p:
+        if k.startswith("b_") or k.endswith("_beta"):
+            p[k] = rng.normal(size=p[k].shape) * 0.3
+        if k.endswith("_gamma"):
+            p[k] = 1 + rng.normal(size=p[k].shape) * 0.3
+    return p
+
+
+def test_layer_norm_by_hand():
+    X = RNG.normal(size=(3, 5)) * 4 + 2
+    gamma, beta = RNG.normal(size=5), RNG.normal(size=5)
+    by_hand = np.array([(x - x.mean()) / np.sqrt(((x - x.mean()) ** 2).mean() + 1e-5) * gamma + beta for x in X])
+    assert np.allclose(ref.layer_norm(X, gamma, beta), by_hand)
+    Y = ref.layer_norm(X, np.ones(5), np.zeros(5))
+    assert np.allclose(Y.mean(axis=-1), 0) and np.allclose(Y.var(axis=-1), 1, atol=1e-4)
+
+
+def test_feed_forward_is_position_wise():
+    d, d_ff = 4, 16
+    p = _random_params(d, d_ff, 1)
+    X = RNG.normal(size=(6, d))
+    perm = RNG.permutation(6)
+    out = ref.feed_forward(X, p["W_1"], p["b_1"], p["W_2"], p["b_2"])
+    assert np.allclose(ref.feed_forward(X[perm], p["W_1"], p["b_1"], p["W_2"], p["b_2"]), out[perm])
+    assert np.allclose(out[2], ref.feed_forward(X[2:3], p["W_1"], p["b_1"], p["W_2"], p["b_2"])[0])
+
+
+def test_block_attention_without_biases_is_multi_head_attention():
+    d, h = 6, 3
+    p = ref.random_block_params(d, 4 * d, seed=2)
+    X = RNG.normal(size=(5, d))
+    out, w = ref.block_attention(X, p, h, ref.causal_mask(5))
+    expected, expected_w = ref.multi_head_attention(X, p["W_q"], p["W_k"], p["W_v"], p["W_o"], h, ref.causal_mask(5))
+    assert np.allclose(out, expected) and np.allclose(w, expected_w)
+
+
+def test_transformer_block_handles_a_batch():
+    d, h = 8, 2
+    p = _random_params(d, 32, 3)
+    Xb = RNG.normal(size=(3, 5, d))
+    for norm_first in (True, False):
+        batched = ref.transformer_block(Xb, p, h, ref.causal_mask(5), norm_first)
+        one_by_one = np.stack([ref.transformer_block(x, p, h, ref.causal_mask(5), norm_first) for x in Xb])
+        assert np.allclose(batched, one_by_one)
+
+
+@pytest.mark.parametrize("norm_first", [True, False])
+@pytest.mark.parametrize("causal", [False, True])
+def test_against_pytorch_transformer_encoder_layer(norm_first, causal):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (ci/run installs it for CI)")
+    n, d, h, d_ff = 5, 8, 2, 24
+    p = _random_params(d, d_ff, 4)
+    X = RNG.normal(size=(2, n, d))
+    layer = torch.nn.TransformerEncoderLayer(d, h, d_ff, dropout=0.0, batch_first=True, norm_first=norm_first,
+                                             dtype=torch.float64)
+    t = lambda a: torch.tensor(a)  # noqa: E731
+    with torch.no_grad():  # torch computes x @ W.T + b, so its weights are our transposes
+        layer.self_attn.in_proj_weight.copy_(t(np.concatenate([p["W_q"].T, p["W_k"].T, p["W_v"].T])))
+        layer.self_attn.in_proj_bias.copy_(t(np.concatenate([p["b_q"], p["b_k"], p["b_v"]])))
+        layer.self_attn.out_proj.weight.copy_(t(p["W_o"].T))
+        layer.self_attn.out_proj.bias.copy_(t(p["b_o"]))
+        layer.linear1.weight.copy_(t(p["W_1"].T))
+        layer.linear1.bias.copy_(t(p["b_1"]))
+        layer.linear2.weight.copy_(t(p["W_2"].T))
+        layer.linear2.bias.copy_(t(p["b_2"]))
+        for k, norm in ((1, layer.norm1), (2, layer.norm2)):
+            norm.weight.copy_(t(p[f"ln{k}_gamma"]))
+            norm.bias.copy_(t(p[f"ln{k}_beta"]))
+    mask = ref.causal_mask(n) if causal else None
+    with torch.no_grad():
+        expected = layer(t(X), src_mask=None if mask is None else t(~mask)).numpy()  # torch: True = may NOT attend
+    assert np.allclose(ref.transformer_block(X, p, h, mask, norm_first), expected, atol=1e-6)
+
+
+def test_layer_norm_against_pytorch():
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (ci/run installs it for CI)")
+    X = RNG.normal(size=(4, 7)) * 3
+    norm = torch.nn.LayerNorm(7, dtype=torch.float64)
+    gamma, beta = RNG.normal(size=7), RNG.normal(size=7)
+    with torch.no_grad():
+        norm.weight.copy_(torch.tensor(gamma))
+        norm.bias.copy_(torch.tensor(beta))
+        expected = norm(torch.tensor(X)).numpy()
+    assert np.allclose(ref.layer_norm(X, gamma, beta), expected, atol=1e-6)
