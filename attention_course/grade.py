@@ -23,6 +23,11 @@ The CSV has one row per notebook: ``notebook``, one column per exercise id
 ("pass" / "fail", blank where the notebook's chapter has no such exercise),
 ``passed``, ``total`` and ``error`` (empty when the notebook ran clean; one line
 otherwise). It is written atomically: all rows or the previous file.
+
+With ``--report report.html`` it also writes a class report (``attention_course.report``):
+``mistakes.csv`` beside ``grades.csv``, one row per notebook and failed exercise with the
+mistake the check named, and the page itself — pass rates, the most common mistakes
+of each exercise with their counts and messages, and the notebooks that errored.
 """
 import argparse
 import base64
@@ -37,6 +42,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+
+from .i18n import set_language, tr
 
 RESULT_MARK = "ATTENTION-COURSE-GRADE-RESULT:"
 FUNCTIONS_MARK = "ATTENTION-COURSE-FUNCTIONS:"
@@ -125,36 +132,60 @@ class CheckTimeout(Exception):
 
 
 def run_checks(exercises, functions):
-    """Run the course's checks on the student's functions, here, with a time limit each."""
+    """Run the course's checks on the student's functions, here, with a time limit each.
+
+    Returns {exercise: detail}, detail = {"result": "pass"/"fail", "kind": KIND, "mistake": "<id>/<name>",
+    "message": what the check said}; see ``KINDS``."""
     from .checks import REGISTRY, run_check
+    from .checks.core import NOT_ATTEMPTED, OTHER
 
     def alarm(signum, frame):
         raise CheckTimeout()
 
     signal.signal(signal.SIGALRM, alarm)
-    results = {}
+    details = {}
     for exercise in exercises:
-        fn = functions.get(REGISTRY[exercise].name)
+        name = REGISTRY[exercise].name
+        fn = functions.get(name)
         if fn is None:
-            results[exercise] = "fail"
+            details[exercise] = _detail(exercise, "missing", tr("the notebook defines no function {name}", name=name))
             continue
         signal.alarm(CHECK_SECONDS)
         try:
-            results[exercise] = "pass" if run_check(exercise, fn).passed else "fail"
+            result = run_check(exercise, fn)
+            if result.passed:
+                details[exercise] = {"result": "pass", "kind": "passed", "mistake": "", "message": result.message}
+            elif result.status == NOT_ATTEMPTED:
+                details[exercise] = _detail(exercise, "not attempted", result.message)
+            else:
+                kind = "other wrong answer" if result.mistake == f"{exercise}/{OTHER}" else "mistake"
+                details[exercise] = {"result": "fail", "kind": kind, "mistake": result.mistake,
+                                     "message": result.message}
         except CheckTimeout:
-            results[exercise] = "fail"
-        except BaseException:  # a hostile function may raise anything, even SystemExit
-            results[exercise] = "fail"
+            details[exercise] = _detail(exercise, "check timeout",
+                                        tr("the check ran longer than {seconds} s", seconds=CHECK_SECONDS))
+        except BaseException as e:  # a hostile function may raise anything, even SystemExit
+            details[exercise] = _detail(exercise, "check error", one_line(f"{type(e).__name__}: {e}", 150))
         finally:
             signal.alarm(0)
-    return results
+    return details
+
+
+# What a failed exercise's row in mistakes.csv says happened (its "kind"); the mistake column
+# then holds "<exercise>/<mistake id>" for a named mistake, or "<exercise>/<kind with dashes>".
+KINDS = ("mistake", "other wrong answer", "not attempted", "missing", "notebook error", "check timeout",
+         "check error")
+
+
+def _detail(exercise, kind, message):
+    return {"result": "fail", "kind": kind, "mistake": f"{exercise}/{kind.replace(' ', '-')}", "message": message}
 
 
 def grade_in_worker(path, timeout):
     """Grade one notebook (this runs in the worker process); return the row as a dict."""
     import nbformat
 
-    row = {"notebook": str(path), "results": {}, "error": ""}
+    row = {"notebook": str(path), "results": {}, "details": {}, "error": ""}
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
@@ -162,9 +193,10 @@ def grade_in_worker(path, timeout):
         row["error"] = f"not a notebook: {one_line(e, 150)}"
         return row
     exercises = exercises_of(nb)
-    row["results"] = {e: "fail" for e in exercises}
     with tempfile.TemporaryDirectory() as workdir:
         pickled, row["error"] = run_notebook(nb, timeout, workdir)
+    details = {e: _detail(e, "notebook error", row["error"] or "the notebook's functions could not be read")
+               for e in exercises}
     if pickled is not None and exercises:
         import cloudpickle
 
@@ -172,8 +204,11 @@ def grade_in_worker(path, timeout):
             functions = cloudpickle.loads(pickled)
         except BaseException as e:
             row["error"] = row["error"] or f"could not load the notebook's functions: {one_line(e, 120)}"
-            return row
-        row["results"] = run_checks(exercises, functions)
+            details = {ex: _detail(ex, "notebook error", row["error"]) for ex in exercises}
+        else:
+            details = run_checks(exercises, functions)
+    row["details"] = details
+    row["results"] = {e: d["result"] for e, d in details.items()}
     return row
 
 
@@ -243,8 +278,15 @@ def main(argv=None):
     parser.add_argument("--out", default="grades.csv", help="the CSV to write (default grades.csv)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds a notebook may run (default 300)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks graded at once (default 2)")
+    parser.add_argument("--report", metavar="HTML",
+                        help="also write a class report: this HTML page, and mistakes.csv beside the grades "
+                             "(one row per notebook and failed exercise: what went wrong)")
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help="the language of the checks' messages and of the report (default: English)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)  # the workers inherit it
     if args.worker:
         worker_main(args.paths[0], args.timeout)
 
@@ -264,6 +306,12 @@ def main(argv=None):
             note = f"  ({r['error']})" if r["error"] else ""
             print(f"[{done}/{len(notebooks)}] {notebooks[i]}: {passed}/{len(r['results'])} passed{note}", flush=True)
     write_csv(rows, args.out)
+    if args.report:
+        from .report import write_report
+
+        mistakes_csv = Path(args.out).parent / "mistakes.csv"
+        write_report(rows, args.report, mistakes_csv)
+        print(f"class report: {args.report}, and {mistakes_csv}")
     total = sum(len(r["results"]) for r in rows)
     passed = sum(v == "pass" for r in rows for v in r["results"].values())
     errors = sum(bool(r["error"]) for r in rows)
