@@ -12,6 +12,7 @@ from .reference import (
     sinusoidal_positions,
     softmax,
 )
+from .i18n import set_language
 from .style import use_course_style
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "multi_head_attention",
     "sinusoidal_positions",
     "causal_mask",
+    "set_language",
 ]
 __version__ = "0.1.0"
 
