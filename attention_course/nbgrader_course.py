@@ -7,12 +7,13 @@ Run it in the course's environment. OUT gets
 - ``nbgrader_config.py``: autograding runs the notebooks in the Jupyter kernel ``--kernel``
   (install it with ``python -m ipykernel install --user --name attention-course`` in the course's
   environment, so the kernel can import this package wherever nbgrader itself is installed), with
-  ``--timeout`` seconds per cell;
+  ``--timeout`` seconds per cell, and a test cell a student deleted is put back before grading;
 - ``source/NN_slug/NN_slug.ipynb`` for every chapter of the manifest (``course.toml``): one
   nbgrader assignment per chapter, named like its notebook. Each is the solution notebook with,
   right after every exercise's check cell, an autograder test cell (``grade: true``, ``locked``,
   ``grade_id`` ``test_exN_k``, the exercise's ``points`` from the manifest) whose hidden test runs
-  the course's check and fails with the check's own message::
+  the course's check (imported afresh, so a cell that redefined the name ``check`` changes nothing)
+  and fails with the check's own message::
 
       # Exercise 1.2 (1 point) is graded in this cell when you hand the notebook in: ...
       ### BEGIN HIDDEN TESTS
