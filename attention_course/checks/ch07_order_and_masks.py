@@ -64,6 +64,11 @@ def check_sinusoidal_positions(sinusoidal_positions):
                 "has i, so 2·j/d. In 2i/d the 2i *is* the even column's index: pair i (columns 2i and 2i+1) uses "
                 "10000^(2i/d), i.e. j/d with j = 0, 2, 4, … (the paper's wavelengths stay between 2π and 10000·2π; "
                 "doubled, they run far beyond).", desc=desc)),
+            ("own-index-doubled", lambda n, d: _pe(n, d, lambda p, i, d: (p / 10000.0 ** (2 * (2 * i) / d),
+                                                                          p / 10000.0 ** (2 * (2 * i + 1) / d))),
+             tr("{desc}: each column j used its own angle pos / 10000^(2j/d), j = 0, 1, 2, 3, …: that doubles the "
+                "exponent, and gives the cosine column another angle than its sine. Pair i — columns 2i and 2i+1 — "
+                "shares one angle, pos / 10000^(2i/d): the exponent is the even column's index over d.", desc=desc)),
             ("half-exponent", lambda n, d: _pe(n, d, _same(lambda i, d: i / d)),
              tr("{desc}: the exponent used i/d with the pair number i = 0, 1, 2, …; the paper's is 2i/d, where 2i is "
                 "the even column of the pair (with i/d the slowest pair stops near 100·2π instead of approaching "

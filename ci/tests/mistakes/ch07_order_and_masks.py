@@ -36,6 +36,16 @@ def _pe_own_exponent(n, d):
     return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
 
 
+def _pe_own_index_doubled(n, d):
+    """Each column j with its own angle pos / 10000^(2j/d): sines from the even columns, cosines from the odd."""
+    pos = np.arange(n)[:, None]
+    j = np.arange(d)[None, :]
+    angle = pos / 10000 ** (2 * j / d)
+    pe = np.zeros((n, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(angle[:, 0::2]), np.cos(angle[:, 1::2])
+    return pe
+
+
 def _pe_degrees(n, d):
     """The angle read as degrees and converted to radians before sin and cos."""
     return _pe_wrong(n, d, lambda a: np.sin(np.deg2rad(a)), lambda a: np.cos(np.deg2rad(a)))
@@ -58,6 +68,7 @@ MISTAKES = {
         (lambda n, d: _pe_wrong(n, d, np.cos, np.sin), "sin-cos-swapped", "swapped"),
         (lambda n, d: _pe_wrong(n, d, np.sin, np.sin), "only-sin", "both columns of a pair hold the sine"),
         (_pe_doubled, "doubled-exponent", "the exponent is doubled"),
+        (_pe_own_index_doubled, "own-index-doubled", "its own angle"),
         (lambda n, d: _pe_wrong(n, d, expo=lambda i, d: i / d), "half-exponent", "2i/d"),
         (lambda n, d: _pe_wrong(n, d, halves=True), "halves", "interleaves"),
         (_pe_own_exponent, "odd-own-exponent", "its own index"),
