@@ -112,13 +112,14 @@ def check_sdpa(scaled_dot_product_attention):
         args = (Q, K, V) if mask is None else (Q, K, V, MASK)
         result = call(scaled_dot_product_attention, *args, desc=desc)
         expected_out, expected_w = ref.scaled_dot_product_attention(Q, K, V, mask=mask)
-        if isinstance(result, tuple) and len(result) == 2 and np.shape(result[1]) == (M, N):
+        out, weights = as_pair(result, desc, (tr("output"), tr("weights")))  # the kind of answer; shapes below
+        if weights.shape == (M, N):
             raise Mistake("weights-transposed", tr("{desc}: the weights have shape ({m}, {n}), transposed: one row "
                                                    "per query ({n}), one column per key ({m}), i.e. shape (n, m) = "
                                                    "({n}, {m}).", desc=desc, n=N, m=M))
-        if isinstance(result, tuple) and len(result) == 2 and np.shape(result[0]) == (N, D_K):
+        if out.shape == (N, D_K):
             keys_out = ref.scaled_dot_product_attention(Q, K, K, mask=mask)[0]
-            if close(result[0], keys_out):
+            if close(out, keys_out):
                 raise Mistake("sum-of-keys", tr("{desc}: the output is a weighted sum of the keys (shape (n, d_k) = "
                                                 "({n}, {d_k})); it must be a weighted sum of the values V, shape "
                                                 "(n, d_v) = ({n}, {d_v}).", desc=desc, n=N, d_k=D_K, d_v=D_V))

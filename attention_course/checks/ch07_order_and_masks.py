@@ -1,16 +1,23 @@
-"""Checks for chapter 07: positions and masks."""
+"""Checks for chapter 07: positions and masks.
+
+7.1 runs on (n, d) = (6, 4) and (50, 16): n ≠ d, so a transposed encoding shows, and 50 positions
+reach the slow pairs, so every wrong exponent gives different numbers. 7.2 and 7.3 build masks of
+several sizes (including n = 1 and a graph without edges).
+"""
 import numpy as np
 
 from .. import reference as ref
+from ..i18n import tr
 from .core import Mistake, as_array, as_bool_mask, call, close, diagnose, fmt, register
 
 
 def _pe(n, d, angle_of, layout="interleaved", first="sin", start=0):
-    """Variants of the positional encoding, for recognising mistakes."""
+    """Variants of the positional encoding, for recognising mistakes: ``angle_of(pos, i, d)`` gives the
+    angles of the sine and of the cosine column of pair i."""
     pos = np.arange(start, start + n)[:, None]
     i = np.arange(d // 2)[None, :]
     a, b = angle_of(pos, i, d)
-    f, g = (np.sin, np.cos) if first == "sin" else (np.cos, np.sin)
+    f, g = {"sin": (np.sin, np.cos), "cos": (np.cos, np.sin), "sin-sin": (np.sin, np.sin)}[first]
     if layout == "halves":
         return np.concatenate([f(a), g(b)], axis=1)
     pe = np.zeros((n, d))
@@ -23,40 +30,78 @@ def _paper(pos, i, d):
     return angle, angle
 
 
+def _same(exponent):
+    """Both columns of a pair share the angle pos / 10000^exponent(i, d)."""
+    def angle_of(pos, i, d):
+        angle = pos / 10000.0 ** exponent(i, d)
+        return angle, angle
+    return angle_of
+
+
 @register("7.1", "sinusoidal_positions")
 def check_sinusoidal_positions(sinusoidal_positions):
     for n, d in [(6, 4), (50, 16)]:
         desc = f"sinusoidal_positions({n}, {d})"
         got = as_array(call(sinusoidal_positions, n, d, desc=desc), desc)
-        if got.shape == (d, n) and n != d:
-            raise Mistake(f"{desc} has shape (d, n) = {got.shape}: one row per *position*, so (n, d) = {(n, d)}.")
+        if got.shape == (d, n):
+            raise Mistake("transposed", tr("{desc} has shape (d, n) = {shape}: one row per *position*, so (n, d) = "
+                                           "{expected}.", desc=desc, shape=got.shape, expected=(n, d)))
         if got.shape != (n, d):
-            raise Mistake(f"{desc} should have shape (n, d) = {(n, d)}; yours has {got.shape}.")
+            raise Mistake("wrong-shape", tr("{desc} should have shape (n, d) = {expected}; yours has {shape}.",
+                                            desc=desc, expected=(n, d), shape=got.shape))
         expected = ref.sinusoidal_positions(n, d)
         if close(got, expected):
             continue
         diagnose(got, (n, d), [
-            (lambda n, d: _pe(n, d, _paper, first="cos"),
-             f"{desc}: sine and cosine are swapped; column 2i is the sine, column 2i+1 the cosine (row 0 is then "
-             "[0, 1, 0, 1, …])."),
-            (lambda n, d: _pe(n, d, lambda p, i, d: (p / 10000.0 ** (i / d),) * 2),
-             f"{desc}: the exponent used i/d; the paper's is 2i/d, where 2i is the even column of the pair "
-             "(so the wavelengths run from 2π up to 10000·2π)."),
-            (lambda n, d: _pe(n, d, _paper, layout="halves"),
-             f"{desc}: the sines fill the first half and the cosines the second; the paper interleaves them: "
-             "column 2i sin, column 2i+1 cos (pe[:, 0::2] and pe[:, 1::2])."),
-            (lambda n, d: _pe(n, d, lambda p, i, d: (p / 10000.0 ** (2 * i / d), p / 10000.0 ** ((2 * i + 1) / d))),
-             f"{desc}: the cosine column 2i+1 used its own index in the exponent; both columns of a pair share "
-             "the angle pos / 10000^(2i/d)."),
-            (lambda n, d: _pe(n, d, _paper, start=1),
-             f"{desc}: positions were counted from 1; the first token is position 0 (row 0 is [0, 1, 0, 1, …])."),
-            (lambda n, d: _pe(n, d, lambda p, i, d: (p * 10000.0 ** (2 * i / d),) * 2),
-             f"{desc}: the position was multiplied by 10000^(2i/d); divide by it (the later columns turn slowly)."),
-            (lambda n, d: _pe(n, d, lambda p, i, d: (np.deg2rad(p / 10000.0 ** (2 * i / d)),) * 2),
-             f"{desc}: the angles were taken in degrees; np.sin and np.cos take radians, use the angle as it is."),
+            ("sin-cos-swapped", lambda n, d: _pe(n, d, _paper, first="cos"),
+             tr("{desc}: sine and cosine are swapped; column 2i is the sine, column 2i+1 the cosine (row 0, position "
+                "0, is then 0, 1, 0, 1, …).", desc=desc)),
+            ("only-sin", lambda n, d: _pe(n, d, _paper, first="sin-sin"),
+             tr("{desc}: both columns of a pair hold the sine; the odd column 2i+1 holds the cosine of the same angle.",
+                desc=desc)),
+            ("doubled-exponent", lambda n, d: _pe(n, d, _same(lambda i, d: 4 * i / d)),
+             tr("{desc}: the exponent is doubled, 10000^(4i/d): you put the column index j = 2i where the formula "
+                "has i, so 2·j/d. In 2i/d the 2i *is* the even column's index: pair i (columns 2i and 2i+1) uses "
+                "10000^(2i/d), i.e. j/d with j = 0, 2, 4, … (the paper's wavelengths stay between 2π and 10000·2π; "
+                "doubled, they run far beyond).", desc=desc)),
+            ("own-index-doubled", lambda n, d: _pe(n, d, lambda p, i, d: (p / 10000.0 ** (2 * (2 * i) / d),
+                                                                          p / 10000.0 ** (2 * (2 * i + 1) / d))),
+             tr("{desc}: each column j used its own angle pos / 10000^(2j/d), j = 0, 1, 2, 3, …: that doubles the "
+                "exponent, and gives the cosine column another angle than its sine. Pair i — columns 2i and 2i+1 — "
+                "shares one angle, pos / 10000^(2i/d): the exponent is the even column's index over d.", desc=desc)),
+            ("half-exponent", lambda n, d: _pe(n, d, _same(lambda i, d: i / d)),
+             tr("{desc}: the exponent used i/d with the pair number i = 0, 1, 2, …; the paper's is 2i/d, where 2i is "
+                "the even column of the pair (with i/d the slowest pair stops near 100·2π instead of approaching "
+                "10000·2π).", desc=desc)),
+            ("halves", lambda n, d: _pe(n, d, _paper, layout="halves"),
+             tr("{desc}: the sines fill the first half and the cosines the second; the paper interleaves them: "
+                "column 2i sin, column 2i+1 cos (the even and the odd columns).", desc=desc)),
+            ("odd-own-exponent", lambda n, d: _pe(n, d, lambda p, i, d: (p / 10000.0 ** (2 * i / d),
+                                                                         p / 10000.0 ** ((2 * i + 1) / d))),
+             tr("{desc}: the cosine column 2i+1 used its own index in the exponent; both columns of a pair share "
+                "the angle pos / 10000^(2i/d).", desc=desc)),
+            ("positions-from-1", lambda n, d: _pe(n, d, _paper, start=1),
+             tr("{desc}: positions were counted from 1; the first token is position 0 (its row is 0, 1, 0, 1, …).",
+                desc=desc)),
+            ("multiplied", lambda n, d: _pe(n, d, _same(lambda i, d: -2 * i / d)),
+             tr("{desc}: the position was multiplied by 10000^(2i/d); divide by it (the later columns turn slowly).",
+                desc=desc)),
+            ("degrees", lambda n, d: _pe(n, d, lambda p, i, d: (np.deg2rad(p / 10000.0 ** (2 * i / d)),) * 2),
+             tr("{desc}: the angles were taken in degrees; np.sin and np.cos take radians, use the angle as it is.",
+                desc=desc)),
         ])
-        raise Mistake(f"{desc}: row 1 should be {fmt(expected[1])}; yours is {fmt(got[1])}.")
-    return "column 2i = sin(pos / 10000^(2i/d)), column 2i+1 = cos of the same angle, one row per position."
+        bad = np.argwhere(~np.isclose(got, expected, rtol=1e-6, atol=1e-9))
+        pos, j = (int(x) for x in bad[np.lexsort((bad[:, 0], bad[:, 1]))][0])
+        kind = tr("sine") if j % 2 == 0 else tr("cosine")
+        raise Mistake(tr("{desc}: column {j} is the first that differs (at position {pos} yours is {got}). Column {j} "
+                         "should hold the {kind} of pos / 10000^({two_i}/{d}).", desc=desc, j=j, pos=pos,
+                         got=fmt(got[pos, j]), kind=kind, two_i=j - j % 2, d=d))
+    return tr("column 2i = sin(pos / 10000^(2i/d)), column 2i+1 = cos of the same angle, one row per position.")
+
+
+def _allowed(mask, i):
+    cols = [str(j) for j in np.flatnonzero(mask[i])]
+    return ", ".join(cols) if cols else tr("none")
 
 
 @register("7.2", "causal_mask")
@@ -68,19 +113,25 @@ def check_causal_mask(causal_mask):
         if np.array_equal(got, expected):
             continue
         if np.array_equal(got, expected.T):
-            raise Mistake(f"{desc} is upper-triangular: token i may see j > i, the future. Token i may attend to "
-                          "j ≤ i: the lower triangle, np.tril.")
+            raise Mistake("upper-triangle", tr("{desc} is upper-triangular: token i may see j > i, the future. Token i "
+                                               "may attend to j ≤ i: the lower triangle.", desc=desc))
         if np.array_equal(got, np.tril(expected, -1)):
-            raise Mistake(f"{desc} leaves out the diagonal: a token may attend to itself (j ≤ i, not j < i). "
-                          "Without it, the first token sees nothing at all.")
+            raise Mistake("no-diagonal", tr("{desc} leaves out the diagonal: a token may attend to itself (j ≤ i, not "
+                                            "j < i). Without it, the first token sees nothing at all.", desc=desc))
         if np.array_equal(got, ~expected):
-            raise Mistake(f"{desc} is inverted: True means 'may attend', so True on and below the diagonal.")
+            raise Mistake("inverted", tr("{desc} is inverted: it is True where attention is *blocked* (the "
+                                         "convention of torch.nn.MultiheadAttention's attn_mask); the course's masks are True where token i may "
+                                         "attend, on and below the diagonal.", desc=desc))
         if got.all() and n > 1:
-            raise Mistake(f"{desc} is all True: every token would see the future. Only j ≤ i may be attended to.")
+            raise Mistake("all-true", tr("{desc} is all True: every token would see the future. Only j ≤ i may be "
+                                         "attended to.", desc=desc))
         if np.array_equal(got, np.eye(n, dtype=bool)) and n > 1:
-            raise Mistake(f"{desc} is only the diagonal: each token would see nothing but itself; also the past, j < i.")
-        raise Mistake(f"{desc} should be True where j ≤ i; expected\n{expected.astype(int)}\ngot\n{got.astype(int)}.")
-    return "True on and below the diagonal: token i sees tokens 0…i, never the future."
+            raise Mistake("diagonal-only", tr("{desc} is only the diagonal: each token would see nothing but itself; "
+                                              "it may also see the past, j < i.", desc=desc))
+        i = int(np.flatnonzero((got != expected).any(axis=1))[0])
+        raise Mistake(tr("{desc} should be True exactly where j ≤ i; row {i} (token {i}) allows columns {cols}.",
+                         desc=desc, i=i, cols=_allowed(got, i)))
+    return tr("True on and below the diagonal: token i sees tokens 0…i, never the future.")
 
 
 ADJ = np.array([[0, 1, 0, 0, 1],
@@ -92,7 +143,8 @@ ADJ = np.array([[0, 1, 0, 0, 1],
 
 @register("7.3", "graph_mask")
 def check_graph_mask(graph_mask):
-    for adj, label in [(ADJ, "A (5 nodes)"), (ADJ.astype(bool), "A.astype(bool)"), (np.zeros((3, 3), int), "no edges")]:
+    for adj, label in [(ADJ, tr("A (5 nodes)")), (ADJ.astype(bool), "A.astype(bool)"),
+                       (np.zeros((3, 3), int), tr("no edges"))]:
         n = len(adj)
         desc = f"graph_mask({label})"
         got = as_bool_mask(call(graph_mask, adj, desc=desc), desc, n)
@@ -101,13 +153,23 @@ def check_graph_mask(graph_mask):
             continue
         A = adj != 0
         if np.array_equal(got, A):
-            raise Mistake(f"{desc} has no self-loops: a node must also attend to itself (True on the diagonal). "
-                          "Otherwise a node forgets its own features, and a node with no edges sees nothing.")
+            raise Mistake("no-self-loops", tr("{desc} has no self-loops: a node must also attend to itself (True on "
+                                              "the diagonal). Otherwise a node forgets its own features, and a node "
+                                              "with no edges sees nothing.", desc=desc))
         if np.array_equal(got, ~A) or np.array_equal(got, ~expected):
-            raise Mistake(f"{desc} is inverted: True where an edge joins i and j (and on the diagonal).")
+            raise Mistake("inverted", tr("{desc} is inverted: True where an edge joins i and j (and on the diagonal).",
+                                         desc=desc))
         if got.all():
-            raise Mistake(f"{desc} lets every node attend to every node; only edges (and the node itself) count.")
-        if np.array_equal(got, A | A @ A):
-            raise Mistake(f"{desc} also allows neighbours of neighbours; one step only: the edges and the node itself.")
-        raise Mistake(f"{desc} should be A | I; expected\n{expected.astype(int)}\ngot\n{got.astype(int)}.")
-    return "the adjacency plus the diagonal: each node attends to its neighbours and itself."
+            raise Mistake("all-true", tr("{desc} lets every node attend to every node; only edges (and the node "
+                                         "itself) count.", desc=desc))
+        if np.array_equal(got, np.eye(n, dtype=bool)):
+            raise Mistake("diagonal-only", tr("{desc} is only the diagonal: each node would see only itself; add the "
+                                              "edges of the adjacency.", desc=desc))
+        two_steps = (A.astype(int) @ A.astype(int) > 0)
+        if np.array_equal(got, A | two_steps) or np.array_equal(got, A | two_steps | np.eye(n, dtype=bool)):
+            raise Mistake("two-step", tr("{desc} also allows neighbours of neighbours; one step only: the edges and "
+                                         "the node itself.", desc=desc))
+        i = int(np.flatnonzero((got != expected).any(axis=1))[0])
+        raise Mistake(tr("{desc} should be True exactly on the edges and the diagonal; row {i} (node {i}) allows "
+                         "columns {cols}.", desc=desc, i=i, cols=_allowed(got, i)))
+    return tr("the adjacency plus the diagonal: each node attends to its neighbours and itself.")

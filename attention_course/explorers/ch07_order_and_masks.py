@@ -96,6 +96,7 @@ PRESETS = {
     "padding: the last two words are padding": np.broadcast_to(_J < 3, (N_MASK, N_MASK)).copy(),
 }
 OWN = "(your own: click the squares)"
+MASK_CMAP, MASK_VMAX = "Greys", 1.25  # True (may attend) is dark grey, False (blocked) white: like the toggle buttons
 
 
 def toggle_name(i, j):
@@ -126,15 +127,20 @@ class MaskExplorer(Explorer):
                     value=True, description="", tooltip=f"{MASK_TOKENS[i]} → {MASK_TOKENS[j]}: click to allow or block",
                     layout=widgets.Layout(width="52px", height="30px", padding="0px"))
         ax_m, ax_w = self.fig.subplots(1, 2)
-        self.im_mask = ax_m.imshow(np.ones((N_MASK, N_MASK)), cmap="cividis", vmin=0, vmax=1)
+        # dark = may attend, as a pressed (dark) toggle button; light = blocked, as a released one
+        self.im_mask = ax_m.imshow(np.ones((N_MASK, N_MASK)), cmap=MASK_CMAP, vmin=0, vmax=MASK_VMAX)
         self.im_w = ax_w.imshow(np.zeros((N_MASK, N_MASK)), cmap="viridis", vmin=0, vmax=1)
         self.fig.colorbar(self.im_w, ax=ax_w, shrink=0.8, label="attention weight")
-        for ax, title in ((ax_m, "mask: light = may attend"), (ax_w, "weights: softmax(masked scores)")):
+        for ax, title in ((ax_m, "mask: dark = may attend"), (ax_w, "weights: softmax(masked scores)")):
             ax.set_xticks(range(N_MASK), MASK_TOKENS)
             ax.set_yticks(range(N_MASK), MASK_TOKENS)
             ax.grid(False)
             ax.set_xlabel("key j")
             ax.set_title(title, fontsize=10)
+        ax_m.set_xticks(np.arange(N_MASK + 1) - 0.5, minor=True)  # cell borders, so light cells stay visible
+        ax_m.set_yticks(np.arange(N_MASK + 1) - 0.5, minor=True)
+        ax_m.tick_params(which="minor", length=0)
+        ax_m.grid(True, which="minor", color=COLORS["grey"], lw=0.8)
         ax_m.set_ylabel("query i")
         self.fig.get_layout_engine().set(rect=(0, 0, 1, 0.92))  # a band on top for the note
         self.note = self.fig.text(0.5, 0.99, " ", ha="center", va="top", fontsize=9, color=COLORS["vermillion"])
