@@ -9,8 +9,7 @@ from ..i18n import tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
-__all__ = ["OverSmoothingExplorer", "explore_over_smoothing", "stack_states", "mean_pairwise_cosine",
-           "cosine_matrix"]
+__all__ = ["OverSmoothingExplorer", "explore_over_smoothing"]
 
 MAX_LAYERS = 12
 N_MAX = max(len(S1), len(S2))
