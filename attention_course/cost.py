@@ -1,10 +1,14 @@
-"""Chapter 10's measurements: how long attention takes as the sequence grows.
+"""Chapter 10's measurements: how much memory and time attention takes as the sequence grows.
 
-Timing is not the lesson's maths (that is written out in the chapter); these helpers make the
-measurement repeatable: a fixed seed, the best of several repeats, and the same code for the
-chapter, its explorer and the test that checks the fitted exponent loosely.
+Measuring is not the lesson's maths (that is written out in the chapter); these helpers make the
+measurements repeatable. Memory is measured with ``tracemalloc`` (the bytes NumPy allocates): it is
+deterministic — the same code on the same inputs allocates the same arrays, whatever else the machine
+is doing — so the tests assert on it. Time is measured on the wall clock (a fixed seed, the best of
+several repeats); it depends on the machine and its load, so it is only shown (in the chapter's
+ignored-output cells and by ``python -m attention_course.cost``), never asserted.
 """
 import time
+import tracemalloc
 
 import numpy as np
 
@@ -37,3 +41,46 @@ def time_attention(ns, d=64, repeats=3, seed=10, attention=scaled_dot_product_at
         for i, (Q, K, V) in enumerate(inputs):
             best[i] = min(best[i], best_time(lambda: attention(Q, K, V), 1))
     return best
+
+
+def peak_bytes(fn):
+    """The peak number of bytes allocated (and traced by ``tracemalloc``) while fn() runs, above what was
+    allocated when it started. NumPy reports its array buffers to tracemalloc, so this counts the arrays
+    fn creates; it does not depend on timing or on other processes."""
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        start, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    return peak - start
+
+
+def attention_peak_bytes(ns, d=64, seed=10, attention=scaled_dot_product_attention):
+    """Peak bytes allocated by attention(Q, K, V) on random (n, d) inputs, for each n (the inputs are made
+    before the measurement starts, so only what attention itself allocates counts)."""
+    Q, K, V = random_qkv(8, d, seed)
+    attention(Q, K, V)  # a first call may allocate once-only objects (caches, dispatch tables): not the cost
+    peaks = []
+    for n in ns:
+        Q, K, V = random_qkv(n, d, seed)
+        peaks.append(peak_bytes(lambda: attention(Q, K, V)))
+    return np.array(peaks)
+
+
+if __name__ == "__main__":  # a small benchmark: python -m attention_course.cost
+    from .reference import fit_exponent
+
+    ns = np.array([128, 256, 512, 1024, 2048, 4096])
+    times = time_attention(ns, d=64, repeats=5)
+    peaks = attention_peak_bytes(ns)
+    for n, t, b in zip(ns, times, peaks):
+        print(f"n = {n:>5}: {t * 1000:8.2f} ms   peak {b / 1e6:8.1f} MB")
+    large = ns >= 512
+    print(f"fitted exponent for n >= 512: time {fit_exponent(ns[large], times[large]):.2f}, "
+          f"memory {fit_exponent(ns[large], peaks[large]):.2f} (this machine, this run)")

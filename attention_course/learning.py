@@ -6,7 +6,10 @@ read-out z = o · w + b gives the probability that 苹果 is a phone, σ(z). The
 fixed, hand-made ones of chapter 05; only W_q, W_k, W_v, w and b are learned.
 
 Parameters are a dict {"W_q", "W_k", "W_v" (d, d), "w" (d,), "b" (float)}; a batch is the dict of
-``data.make_batch``. The chapter derives every line of ``loss_and_gradients`` in its cells.
+``data.make_batch``. The chapter derives every line of ``loss_and_gradients`` in its cells; those cells
+define ``init_params``, ``forward``, ``loss_fn`` and ``loss_and_gradients`` exactly as here, and train
+exactly as ``train`` does — ``ci/tests/test_learning.py`` runs the notebook's definitions against these
+and compares its printed training history with ``train``'s, so the two cannot drift apart.
 """
 import numpy as np
 

@@ -1,17 +1,43 @@
-"""Chapter 10: the measured cost grows roughly like n² (asserted loosely: timings vary between
-machines and runs), local attention computed as a band equals the masked dense version, and the
+"""Chapter 10: the cost of attention grows like n², shown with a deterministic measure — the bytes
+NumPy allocates (tracemalloc), which do not depend on the machine's load — never with a wall-clock
+time (timings are shown in the chapter's ignored-output cells and by ``python -m attention_course.cost``);
+local attention computed as a band equals the masked dense version and its memory grows like n; the
 window explorer's reach follows the window and the layers."""
 import numpy as np
 
 from attention_course import reference as ref
-from attention_course.cost import random_qkv, time_attention
+from attention_course.cost import attention_peak_bytes, peak_bytes, random_qkv
 from attention_course.explorers.ch10_cost_of_attention import reachable
 
 
-def test_attention_time_grows_roughly_quadratically():
-    ns = np.array([512, 1024, 2048, 4096])  # large enough that the n² work dominates the fixed costs
-    k = ref.fit_exponent(ns, time_attention(ns, d=64, repeats=5))
-    assert 1.5 <= k <= 2.5, f"fitted exponent {k:.2f}"
+def test_attention_memory_grows_like_n_squared():
+    ns = np.array([256, 512, 1024, 2048])
+    peaks = attention_peak_bytes(ns, d=64)
+    ratios = peaks[1:] / peaks[:-1]
+    # doubling n multiplies the peak by 4, up to the O(n·d) arrays (Q Kᵀ is n × n; Q, K, V are n × 64)
+    assert np.all((3.8 < ratios) & (ratios <= 4.0)), ratios
+    assert 3.95 < ratios[-1] <= 4.0, ratios
+    # at the peak, about three n × n float64 arrays are alive at once (scores, their exponentials, weights)
+    assert 2.9 < peaks[-1] / (8 * ns[-1] ** 2) < 3.1
+    assert 1.95 < ref.fit_exponent(ns, peaks) <= 2.0
+
+
+def test_memory_measure_is_deterministic_and_counts_what_is_allocated():
+    assert peak_bytes(lambda: np.zeros(1_000_000)) >= 8_000_000
+    assert peak_bytes(lambda: None) < 10_000
+    ns = np.array([512, 1024])
+    # the same arrays every time; only a few small Python objects (tens of bytes) may come and go
+    assert np.allclose(attention_peak_bytes(ns), attention_peak_bytes(ns), rtol=0, atol=1024)
+
+
+def test_local_attention_memory_grows_like_n():
+    ns = np.array([1024, 2048, 4096])
+    peaks = attention_peak_bytes(ns, d=64, attention=lambda Q, K, V: ref.local_attention(Q, K, V, 16))
+    ratios = peaks[1:] / peaks[:-1]
+    assert np.all((1.9 < ratios) & (ratios < 2.1)), ratios
+    dense = attention_peak_bytes(ns[-1:], d=64)[0]
+    # n = 4096, w = 16, d = 64: the gathered keys and values, n·33·64 numbers each, against three n × n arrays
+    assert peaks[-1] < dense / 4
 
 
 def test_local_attention_band_equals_masked_dense():

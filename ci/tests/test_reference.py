@@ -1,4 +1,7 @@
-"""The reference maths against the facts of COURSE.md, hand-written loops, and PyTorch (when installed)."""
+"""The reference maths (attention_course.reference) against the facts the chapters state — softmax of
+51/49, 80/20, 10/3 and 1000/999, chapter 01's averages, the paper's positional encodings — against
+hand-written loops, and against PyTorch's softmax, attention, multi-head attention, LayerNorm and
+TransformerEncoderLayer (when PyTorch is installed)."""
 import numpy as np
 import pytest
 

@@ -1,7 +1,7 @@
 """Right answers and typical mistakes for the checks of chapter 08 (Learning W_q, W_k, W_v).
 
-RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, fragment of its message)
-pairs; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
+RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, mistake id, fragment of
+its message) triples; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
 import numpy as np
 
 from attention_course import learning
@@ -21,9 +21,36 @@ def _step(params, batch, lr, sign=-1, scale=1.0, mutate=False, skip=(), after=Fa
     return (loss, new) if swap else (new, loss)
 
 
-def _jacobian_product(p, g):
-    J = p[..., :, None] * (np.eye(p.shape[-1]) - p[..., None, :])
-    return J
+def _mutate_arrays(params, batch, lr):
+    """`params[k] -= lr * grads[k]` on the arrays themselves (b is a float, so it is rebound)."""
+    loss, grads = learning.loss_and_gradients(params, batch)
+    for k in params:
+        params[k] -= lr * grads[k]
+    return params, loss
+
+
+def _per_sentence_loss(params, batch, lr):
+    new, _ = _step(params, batch, lr)
+    z = learning.forward(params, batch)[2]["z"]
+    return new, np.logaddexp(0.0, z) - batch["y"] * z
+
+
+def _jacobian(p, g):
+    return p[..., :, None] * (np.eye(p.shape[-1]) - p[..., None, :])
+
+
+def _no_keepdims(p, g):
+    return p * (g - np.sum(p * g, axis=-1))
+
+
+def _masked_nan(p, g):
+    """Divides by p somewhere: nan where p = 0."""
+    return p * (g - np.sum(p * g, axis=-1, keepdims=True)) * (p / p)
+
+
+def _masked_not_zero(p, g):
+    right = ref.softmax_backward(p, g)
+    return np.where(p == 0, g, right)
 
 
 RIGHT = {
@@ -33,23 +60,38 @@ RIGHT = {
 
 MISTAKES = {
     "8.1": [
-        (lambda p, g: p * (1 - p) * g, "only the diagonal"),
-        (lambda p, g: p * g, "the first term only"),
-        (lambda p, g: p * (g - g.sum(-1, keepdims=True)), "not weighted by p_j"),
-        (lambda p, g: p * ((p * g).sum(-1, keepdims=True) - g), "sign is flipped"),
-        (lambda p, g: p * (g - (p * g).sum(0, keepdims=True)), "wrong axis"),
-        (lambda p, g: p * (g - (p * g).sum()), "whole array"),
-        (lambda p, g: g, "grad_p unchanged"),
-        (_jacobian_product, "the Jacobian matrix"),
+        (lambda p, g: p * (1 - p) * g, "diagonal-only", "only the diagonal"),
+        (lambda p, g: p * g, "first-term-only", "the first term only"),
+        (lambda p, g: g - (p * g).sum(-1, keepdims=True), "missing-p", "not multiplied by p"),
+        (lambda p, g: p * (g - g.sum(-1, keepdims=True)), "unweighted-sum", "not weighted by p_j"),
+        (lambda p, g: p * ((p * g).sum(-1, keepdims=True) - g), "sign-flipped", "sign is flipped"),
+        (lambda p, g: p * (g - (p * g).sum(0, keepdims=True)), "axis-0", "wrong axis"),
+        (lambda p, g: p * (g - (p * g).sum()), "whole-array-sum", "whole array"),
+        (lambda p, g: g, "grad-unchanged", "grad_p unchanged"),
+        (_jacobian, "jacobian", "Jacobian matrices"),
+        (_no_keepdims, "no-keepdims", "keepdims=True"),
+        (_masked_nan, "not-finite", "nan or inf"),
+        (_masked_not_zero, "masked-not-zero", "must be 0"),
+        (lambda p, g: (ref.softmax_backward(p, g), None), "wrong-type", "should return an array"),
     ],
     "8.2": [
-        (lambda p, b, lr: _step(p, b, lr, sign=+1), "*along* its gradient"),
-        (lambda p, b, lr: _step(p, b, lr, mutate=True), "in place"),
-        (lambda p, b, lr: _step(p, b, lr, scale=1 / lr), "whole gradient"),
-        (lambda p, b, lr: _step(p, b, lr, after=True), "*after* the update"),
-        (lambda p, b, lr: _step(p, b, lr, skip=("b", "W_v")), "did not update W_v, b"),
-        (lambda p, b, lr: _step(p, b, lr, swap=True), "(loss, new_params)"),
-        (lambda p, b, lr: _step(p, b, lr)[0], "should return a pair"),
-        (lambda p, b, lr: _step(p, b, lr, scale=1 / len(b["y"])), "too small"),
+        (lambda p, b, lr: _step(p, b, lr, sign=+1), "ascent", "*along* its gradient"),
+        (lambda p, b, lr: _step(p, b, lr, mutate=True), "mutated-params", "in place"),
+        (_mutate_arrays, "mutated-params", "in place"),
+        (lambda p, b, lr: _step(p, b, lr, scale=1 / lr), "no-lr", "whole gradient"),
+        (lambda p, b, lr: _step(p, b, lr, scale=lr), "lr-twice", "lr²"),
+        (lambda p, b, lr: _step(p, b, lr, scale=2.0), "wrong-step-size", "2 times as far"),
+        (lambda p, b, lr: _step(p, b, lr, after=True), "loss-after", "*after* the update"),
+        (lambda p, b, lr: (_step(p, b, lr)[0], 0.5), "wrong-loss", "the loss 0.5"),
+        (_per_sentence_loss, "loss-per-sentence", "one number per sentence"),
+        (lambda p, b, lr: _step(p, b, lr, skip=("b", "W_v")), "not-updated", "did not update W_v, b"),
+        (lambda p, b, lr: _step(p, b, lr, swap=True), "swapped-pair", "(loss, new_params)"),
+        (lambda p, b, lr: _step(p, b, lr)[0], "not-a-pair", "only the dict"),
+        (lambda p, b, lr: (_step(p, b, lr)[0],), "not-a-pair", "tuple of length 1"),
+        (lambda p, b, lr: _step(p, b, lr, scale=1 / len(b["y"])), "divided-by-batch", "too small"),
+        (lambda p, b, lr: learning.loss_and_gradients(p, b)[::-1], "returned-gradients", "the gradients themselves"),
+        (lambda p, b, lr: ({k: v for k, v in _step(p, b, lr)[0].items() if k != "b"}, _step(p, b, lr)[1]),
+         "missing-params", "has no b"),
+        (lambda p, b, lr: (list(_step(p, b, lr)[0].values()), _step(p, b, lr)[1]), "not-a-dict", "dict of new"),
     ],
 }
