@@ -125,6 +125,7 @@ def execute(path, timeout=600):
                             store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     for cell in nb.cells:
+        coalesce_streams(cell)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
             if output.get("output_type") == "error" or output.get("name") == "stderr":
@@ -132,6 +133,19 @@ def execute(path, timeout=600):
     nb.metadata = normalise(nb).metadata
     write(nb, path)
     return path
+
+
+def coalesce_streams(cell):
+    """Join consecutive stdout (or stderr) outputs of a cell: how a print loop is split depends on timing."""
+    merged = []
+    for output in cell.get("outputs", []):
+        if (merged and output.get("output_type") == "stream" and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    if "outputs" in cell:
+        cell.outputs = merged
 
 
 def write(nb, path):
