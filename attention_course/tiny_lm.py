@@ -286,6 +286,7 @@ def loss_and_gradients(params, inputs, targets, mask, config=Config()):
 
 # --- one BLAS thread ------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def _openblas():
     """(get, set) of the number of threads of the OpenBLAS that NumPy loaded, or None (another BLAS)."""
     import ctypes
@@ -569,6 +570,11 @@ def generate(params, n, temperature, rng, top_k=None, prompt="", config=Config()
     ids = encode(START + prompt)
     if len(ids) > config.n_ctx:
         raise ValueError(f"the prompt is longer than the context ({config.n_ctx - 1} characters)")
+    with blas_threads(1):
+        return _generate(params, n, temperature, rng, top_k, ids, config, max_new)
+
+
+def _generate(params, n, temperature, rng, top_k, ids, config, max_new):
     cache = KVCache(params, n, config)
     for t in ids[:-1]:
         cache.step(np.full(n, t))
@@ -605,11 +611,11 @@ SETTINGS = (("T = 0 (greedy)", 0.0, None), ("T = 0.5", 0.5, None), ("T = 0.8", 0
 
 def quality_table(params, n=500, seed=0, settings=SETTINGS, config=Config()):
     """For each (label, T, top-k) in ``settings``: ``n`` sentences sampled from the start (seed ``seed``)
-    and their ``quality``. Returns a list of dicts (label, temperature, top_k, accepted, new, distinct)."""
+    and their ``quality``. Returns a list of dicts (label, temperature, top_k, accepted, new, distinct, samples)."""
     training_text = set(corpus.train_and_held_out()[0])
     rows = []
     for label, T, k in settings:
         samples = generate(params, n, T, np.random.default_rng(seed), top_k=k, config=config)
         rows.append({"label": label, "temperature": T, "top_k": k, **quality(samples, training_text),
-                     "examples": samples[:5]})
+                     "samples": samples})
     return rows
