@@ -96,7 +96,7 @@ class TinyLanguageModelExplorer(Explorer):
         self.reserve_token_ticks(ax_h, self.config.n_ctx, axis="x", rotation=0, fontsize=8)
         ax_h.set_xlabel(tr("the prompt's characters (keys)"))
         ax_h.set_title(tr("where each head looks from the last character"), fontsize=10)
-        self.animated = [*self.bars, *self.samples, self.note]
+        self.animated = [*self.bars, self.truth, *self.samples, self.note]  # the marks drawn over the bars
 
     # -- the numbers ------------------------------------------------------------------------------------
     def prompt(self):
