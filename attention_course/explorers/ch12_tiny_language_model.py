@@ -30,7 +30,9 @@ def _drawable():
 
 
 def _shown(char):
-    """A character as the figure can draw it: itself, or its code point (U+1F34E) if no font has it."""
+    """A character as the figure can draw it: itself, "space", or its code point (U+1F34E) if no font has it."""
+    if char.isspace():
+        return tr("space")
     return char if ord(char) in _drawable() and char.isprintable() else f"U+{ord(char):04X}"
 
 
@@ -45,7 +47,7 @@ class TinyLanguageModelExplorer(Explorer):
     bench_values = (
         [{"temperature": t} for t in (0.5, 0.2, 0.0, 1.5, 2.0)]
         + [{"top_k": k} for k in (5, 2, 1, 0)]
-        + [{"prompt": p} for p in ("李四用苹果给", "王五昨天买了一部", "", "张三想吃手", "张三吃了x两🍎",
+        + [{"prompt": p} for p in ("李四用苹果给", "王五昨天买了一部", "", "张三想吃手", "张三吃了x两🍎", "张三 吃",
                                    "张三吃了两个苹果。李四今天想吃梨", "我今天给妈妈买了")]
         + [{"temperature": t} for t in (1.0, 0.8)] + [{"top_k": 2}] + [{"prompt": DEFAULT_PROMPT}, {"top_k": 0}]
     )
@@ -100,7 +102,9 @@ class TinyLanguageModelExplorer(Explorer):
 
     # -- the numbers ------------------------------------------------------------------------------------
     def prompt(self):
-        text = self.value("prompt").strip()
+        """The typed prompt without spaces (characters are the tokens: no spaces between words) and without a
+        leading 。 (the model puts one there itself)."""
+        text = "".join(self.value("prompt").split())
         return text[1:] if text.startswith(corpus.END) else text
 
     def background_key(self):
@@ -114,8 +118,9 @@ class TinyLanguageModelExplorer(Explorer):
              "probabilities": None, "rest": None, "grammar": {}, "continuations": [], "heads": None}
         unknown = tiny_lm.unknown_characters(prompt)
         if unknown:
+            shown = ", ".join(_shown(ch) for ch in unknown[:6]) + (", …" if len(unknown) > 6 else "")
             r["problem"] = tr("not in the model's vocabulary: {chars}\n(it knows the {n} characters of its grammar)",
-                              chars=", ".join(_shown(ch) for ch in unknown), n=self.config.vocab_size)
+                              chars=shown, n=self.config.vocab_size)
             return r
         if len(prompt) >= self.config.n_ctx:
             r["problem"] = tr("at most {n} characters: the model's context holds {m} (。 and the prompt)",
