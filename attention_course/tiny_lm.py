@@ -296,9 +296,12 @@ def _openblas():
     paths = []
     if os.path.exists("/proc/self/maps"):
         with open("/proc/self/maps") as f:
-            paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line})
+            found = {line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line}
+        paths = sorted(found, key=lambda path: ("numpy" not in path, path))  # NumPy's own first (SciPy has one too)
     if not paths:
-        paths = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy*libs", "*openblas*"))
+        here = os.path.dirname(np.__file__)  # where NumPy's wheels keep their OpenBLAS (Linux/Windows, macOS)
+        paths = glob.glob(os.path.join(here, os.pardir, "numpy*libs", "*openblas*")) + \
+            glob.glob(os.path.join(here, ".dylibs", "*openblas*"))
     for path in paths:
         try:
             lib = ctypes.CDLL(path)
