@@ -160,10 +160,14 @@ class ScalingExplorer(Explorer):
             ax.set_ylabel("density")
         self.ax_raw.set_ylim(0, RAW_TOP)
         self.ax_scaled.set_ylim(0, SCALED_TOP)
-        # The numbers are in the titles, above the data, where no histogram can reach them; the two
-        # lines are reserved at build time (the layout is frozen after it).
-        self.text_raw = self.ax_raw.set_title("Tg\nTg", fontsize=9)
-        self.text_scaled = self.ax_scaled.set_title("Tg\nTg", fontsize=9)
+        # The numbers go on a line above each panel, under its (static) title, where no histogram can
+        # reach them; only the numbers are redrawn per change (text is the costly part of a frame).
+        self.ax_raw.set_title(f"q·k, unscaled (softmax over {N_KEYS} keys)", fontsize=10, pad=18)
+        self.ax_scaled.set_title(f"q·k / √d_k, scaled (entropy at most ln {N_KEYS} = {np.log(N_KEYS):.2f})",
+                                 fontsize=10, pad=18)
+        line = dict(ha="center", va="bottom", fontsize=9)
+        self.text_raw = self.ax_raw.text(0.5, 1.02, "Tg", transform=self.ax_raw.transAxes, **line)
+        self.text_scaled = self.ax_scaled.text(0.5, 1.02, "Tg", transform=self.ax_scaled.transAxes, **line)
         # Notes about clipping sit in the left part of the panel, away from the peak in the middle.
         self.note_raw = self.ax_raw.text(0.02, 0.6, "", transform=self.ax_raw.transAxes, va="center", fontsize=8)
         self.note_scaled = self.ax_scaled.text(0.02, 0.6, "", transform=self.ax_scaled.transAxes, va="center",
@@ -189,11 +193,8 @@ class ScalingExplorer(Explorer):
             notes.append("the peak is taller\nthan this axis")
         self.note_raw.set_text("\n".join(notes))
         self.note_scaled.set_text("the peak is taller\nthan this axis" if scaled.max() > SCALED_TOP else "")
-        self.text_raw.set_text(f"q·k, unscaled (d_k = {r['d_k']}): variance {r['variance']:.1f}\n"
-                               f"softmax entropy over {N_KEYS} keys: {r['entropy']:.2f} nats")
-        self.text_scaled.set_text(f"q·k / √d_k, scaled: variance {r['variance_scaled']:.2f}\n"
-                                  f"softmax entropy: {r['entropy_scaled']:.2f} nats (at most ln {N_KEYS} = "
-                                  f"{r['max_entropy']:.2f})")
+        self.text_raw.set_text(f"d_k = {r['d_k']}: variance {r['variance']:.1f}, entropy {r['entropy']:.2f} nats")
+        self.text_scaled.set_text(f"variance {r['variance_scaled']:.2f}, entropy {r['entropy_scaled']:.2f} nats")
 
     def layout(self):
         return widgets.VBox([self.controls["d_k"], self.fig.canvas])
