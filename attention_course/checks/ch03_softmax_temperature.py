@@ -63,9 +63,10 @@ def _explain_failure(mistake, desc, x, axis):
     try:
         np.broadcast_shapes(x.shape, reduced)
     except ValueError:
-        return Mistake("no-keepdims", tr("{message}. The sums along axis={axis} of an array of shape {shape} have "
-                                         "shape {reduced}, which cannot divide the array; with keepdims=True they "
-                                         "keep that axis (length 1), and each slice is divided by its own sum.",
+        return Mistake("no-keepdims", tr("{message}. The maximum or the sum along axis={axis} of an array of shape "
+                                         "{shape} has shape {reduced}, which cannot line up with the array; with "
+                                         "keepdims=True they keep that axis (length 1), so that each slice is shifted "
+                                         "and divided by its own numbers.",
                                          message=mistake.message.rstrip().rstrip("."), axis=axis, shape=x.shape,
                                          reduced=reduced))
     return Mistake("axis-not-general", tr("{message}. Make every step follow `axis`: the maximum and the sum are "
@@ -95,6 +96,15 @@ def _softmax_mistakes(desc, got, axis, ndim):
          tr("{desc} gave {got}: the sum was taken without keepdims=True, so NumPy lined the sums up with the wrong "
             "axis (it runs here only because the array is square). Keep the summed axis: keepdims=True.",
             desc=desc, got=fmt(got))),
+        ("max-no-keepdims", lambda x: (lambda e: e / e.sum(axis=a, keepdims=True))(np.exp(x - x.max(axis=a))),
+         tr("{desc} gave {got}: the maximum was taken without keepdims=True, so NumPy subtracted the slices' maxima "
+            "from the wrong entries (it runs here only because the array is square). Subtracting changes nothing "
+            "only when every score of a slice is shifted by the same number: keep the axis with keepdims=True.",
+            desc=desc, got=fmt(got))),
+        ("no-keepdims", lambda x: (lambda e: e / e.sum(axis=a))(np.exp(x - x.max(axis=a))),
+         tr("{desc} gave {got}: the maximum and the sum were taken without keepdims=True, so NumPy lined them up "
+            "with the wrong axis (it runs here only because the array is square). Keep the reduced axis: "
+            "keepdims=True.", desc=desc, got=fmt(got))),
         ("shift-mismatch", lambda x: _stable(x, a) / np.exp(x).sum(axis=a, keepdims=True),
          tr("{desc} gave {got}: the maximum was subtracted in the numerator but not in the sum below it; shift "
             "both the same way (the shift cancels only then).", desc=desc, got=fmt(got))),

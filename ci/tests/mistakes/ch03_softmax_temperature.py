@@ -30,6 +30,11 @@ def _global_max(x, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _max_no_keepdims(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
 def _log_softmax(x, axis=-1):
     m = x.max(axis=axis, keepdims=True)
     return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
@@ -64,7 +69,8 @@ MISTAKES = {
         (_log_softmax, "log-softmax", "log-softmax"),
         (_wrong_axis, "wrong-axis", "softmax went along axis 0"),
         (_ignores_axis, "ignores-axis", "softmax went along axis 1"),
-        (_no_keepdims, "no-keepdims", "keepdims"),
+        (_no_keepdims, "no-keepdims", "the sum was taken without keepdims=True"),
+        (_max_no_keepdims, "max-no-keepdims", "the maximum was taken without keepdims=True"),
         (_global_max, "global-max", "maximum of the whole array"),
         (_shift_mismatch, "shift-mismatch", "subtracted in the numerator but not in the sum"),
         (lambda x, axis=-1: np.exp(x - x.max(axis=axis, keepdims=True)) / np.exp(
