@@ -179,7 +179,7 @@ def _additive_mistakes(desc, got):
             "broadcasts an (h,) vector along the *last* axis, so this runs only when h = m, and even then adds the "
             "query's numbers to the wrong entries. Each key's hidden vector is W_q q + W_k k_j, two (h,) vectors "
             "added: lay the keys' part out with one row per key, or add W_q q as a column.")),
-        ("transposed-W_k", lambda q, K, Wq, Wk, v: np.tanh(K @ Wk + Wq @ q) @ v,
+        ("transposed-w_k", lambda q, K, Wq, Wk, v: np.tanh(K @ Wk + Wq @ q) @ v,
          tr("K @ W_k multiplies by W_k's transpose (it runs only when h = d). W_k has shape (h, d) and maps a key "
             "(d,) to (h,): with the keys as rows of K, that is K times W_k transposed.")),
         ("no-tanh", lambda q, K, Wq, Wk, v: (K @ Wk.T + Wq @ q) @ v,
