@@ -229,8 +229,8 @@ def check_temperature_for_51_49(temperature_for_51_49):
         ("log-ratio", log_ratio,
          tr("{desc} returned {value} = ln(51/49): that is 2/T, not T. {idea}", desc=desc, value=fmt(T), idea=idea)),
         ("two-log-ratio", 2 * log_ratio,
-         tr("{desc} returned {value} = 2·ln(51/49): the 2 and the logarithm are on the wrong sides. {idea}",
-            desc=desc, value=fmt(T), idea=idea)),
+         tr("{desc} returned {value} = 2·ln(51/49): T is in the denominator of the exponent, so solving for it "
+            "does not multiply by the difference 2. {idea}", desc=desc, value=fmt(T), idea=idea)),
         ("reciprocal", log_ratio / 2,
          tr("{desc} returned {value}, which is 1/T: the scores are *divided* by T, so T is large (about 50). Invert "
             "it.", desc=desc, value=fmt(T))),

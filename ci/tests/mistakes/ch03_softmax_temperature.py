@@ -98,7 +98,7 @@ MISTAKES = {
         (lambda: 50, "rounded", "close, not exact"),
         (lambda: 49.99, "rounded", "instead of rounding"),
         (lambda: np.log(51 / 49), "log-ratio", "that is 2/T"),
-        (lambda: 2 * np.log(51 / 49), "two-log-ratio", "on the wrong sides"),
+        (lambda: 2 * np.log(51 / 49), "two-log-ratio", "in the denominator of the exponent"),
         (lambda: np.log(51 / 49) / 2, "reciprocal", "which is 1/T"),
         (lambda: 1 / 50, "reciprocal", "not 1/50"),
         (lambda: 51 / 49, "ratio", "the ratio of the weights"),
