@@ -20,12 +20,14 @@ def versions():
 def render_chinese(text="注意力机制，一步一步"):
     """Draw ``text`` with the course style; return (figure, list of warnings raised while drawing).
 
-    The figure is a pyplot figure, so in a notebook it is shown when the cell ends.
+    The figure is a pyplot figure, so in a notebook it is shown when the cell ends. The text is drawn
+    in an axes (with its frame and ticks hidden): IPython shows no image for a figure without axes.
     """
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=(4.5, 1.0))
-    fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=20)
+    fig, ax = plt.subplots(figsize=(4.5, 1.0))
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=20, transform=ax.transAxes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig.canvas.draw()

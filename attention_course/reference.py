@@ -130,7 +130,9 @@ def causal_mask(n):
 # --- chapter 01: a weighted average ---------------------------------------------------------
 
 def crisp_average(ages, incomes, low, high):
-    """Mean income of the people whose age is in [low, high] (bounds included)."""
+    """Mean income of the people whose age is in [low, high] (bounds included).
+
+    Raises ValueError (saying so) when nobody is in the range: the average of nobody is undefined."""
     ages, incomes = np.asarray(ages, dtype=float), np.asarray(incomes, dtype=float)
     inside = (ages >= low) & (ages <= high)
     if not inside.any():
@@ -139,7 +141,9 @@ def crisp_average(ages, incomes, low, high):
 
 
 def gaussian_weights(query, keys, sigma):
-    """softmax(-(query - key)² / (2 σ²)) over the keys: one weight per key, summing to 1."""
+    """softmax(-(query - key)² / (2 σ²)) over the keys: one weight per key, summing to 1.
+
+    Finite for any σ > 0, however small (the largest score is subtracted before exp); σ = 0 is undefined."""
     keys = np.asarray(keys, dtype=float)
     return softmax(-((query - keys) ** 2) / (2.0 * sigma**2))
 
@@ -157,7 +161,10 @@ def dot_scores(q, K):
 
 
 def cosine_scores(q, K):
-    """Cosine similarity of q with each row of K: q · k_j / (|q| |k_j|), shape (m,)."""
+    """Cosine similarity of q with each row of K: q · k_j / (|q| |k_j|), shape (m,).
+
+    A zero vector has no direction: if q is zero, every score is nan, and a zero key gets nan (0/0, with
+    NumPy's "invalid value" warning)."""
     q, K = np.asarray(q, dtype=float), np.asarray(K, dtype=float)
     return K @ q / (np.linalg.norm(K, axis=1) * np.linalg.norm(q))
 
@@ -179,7 +186,9 @@ def additive_scores(q, K, W_q, W_k, v):
 # --- chapter 03: softmax and temperature -------------------------------------------------------
 
 def softmax_with_temperature(x, T):
-    """softmax(x / T) along the last axis: T > 1 flattens, T < 1 sharpens."""
+    """softmax(x / T) along the last axis, for a temperature T > 0: T > 1 flattens, T < 1 sharpens.
+
+    Stable for any T > 0 (the softmax subtracts the maximum), e.g. T = 0.01 on scores near 50."""
     return softmax(np.asarray(x, dtype=float) / T, axis=-1)
 
 

@@ -1,11 +1,17 @@
-"""Checks for chapter 01: a weighted average (中年人的平均收入)."""
+"""Checks for chapter 01: a weighted average (中年人的平均收入).
+
+Each check runs the answer on the course's table (eight people) and on a made-up table of another
+size (five people), so a function that reads the course's global arrays instead of its arguments,
+or that returns one number per person, gives itself away.
+"""
 import numpy as np
 
 from .. import reference as ref
 from ..data import load_incomes
-from .core import Mistake, as_array, as_number, call, close, diagnose, fmt, register
+from ..i18n import tr
+from .core import Mistake, as_array, as_number, call, close, diagnose, expect_raises, fmt, register
 
-# A second, made-up table: a function that reads the course's global arrays
+# A second, made-up table of another size: a function that reads the course's global arrays
 # instead of its arguments gives itself away on it.
 OTHER_AGES = np.array([20.0, 30.0, 40.0, 50.0, 60.0])
 OTHER_INCOMES = np.array([10.0, 20.0, 30.0, 40.0, 100.0])
@@ -15,153 +21,232 @@ def _mean_or_nan(x):
     return float(np.mean(x)) if len(x) else float("nan")
 
 
-@register("1.1", "crisp_average")
-def check_crisp_average(crisp_average):
-    names, ages, incomes = load_incomes()
+def _shape_of(value):
+    """np.shape(value), or None for a value NumPy cannot give a shape (a ragged list)."""
+    try:
+        return np.shape(np.asarray(value, dtype=float))
+    except Exception:
+        return None
 
+
+# --- 1.1 --------------------------------------------------------------------------------------
+
+def _crisp_mistakes(desc, got, low, high):
     def wrong(select, use="incomes", how=_mean_or_nan):
-        def f(a, inc, low, high):
-            inside = select(a, low, high)
+        def f(a, inc, lo, hi):
+            inside = select(a, lo, hi)
             return how((inc if use == "incomes" else a)[inside])
         return f
 
     inclusive = lambda a, lo, hi: (a >= lo) & (a <= hi)  # noqa: E731
-    cases = [(40, 55), (45, 50), (60, 60), (20, 30)]
-    for low, high in cases:
-        desc = f"crisp_average(ages, incomes, {low}, {high})"
-        got = as_number(call(crisp_average, ages, incomes, low, high, desc=desc), desc)
+    return [
+        ("exclusive-bounds", wrong(lambda a, lo, hi: (a > lo) & (a < hi)),
+         tr("{desc} gave {got}: people exactly at age {low} or {high} were left out. The bounds are included: "
+            "use >= and <=, not > and <.", desc=desc, got=fmt(got), low=low, high=high)),
+        ("upper-bound-excluded", wrong(lambda a, lo, hi: (a >= lo) & (a < hi)),
+         tr("{desc} gave {got}: someone aged exactly {high} was left out; the upper bound is included (<=).",
+            desc=desc, got=fmt(got), high=high)),
+        ("lower-bound-excluded", wrong(lambda a, lo, hi: (a > lo) & (a <= hi)),
+         tr("{desc} gave {got}: someone aged exactly {low} was left out; the lower bound is included (>=).",
+            desc=desc, got=fmt(got), low=low)),
+        ("averaged-ages", wrong(inclusive, use="ages"),
+         tr("{desc} gave {got}, the average *age* of the people in range; average their incomes.", desc=desc,
+            got=fmt(got))),
+        ("sum", wrong(inclusive, how=np.sum),
+         tr("{desc} gave {got}, the sum of their incomes; divide by how many people are in range.", desc=desc,
+            got=fmt(got))),
+        ("mean-of-all", lambda a, inc, lo, hi: float(np.mean(inc)),
+         tr("{desc} gave {got}, the average of everybody: keep only the people with low <= age <= high.",
+            desc=desc, got=fmt(got))),
+        ("lower-bound-only", wrong(lambda a, lo, hi: a >= lo),
+         tr("{desc} gave {got}: only the lower bound was applied; also require age <= {high}.", desc=desc,
+            got=fmt(got), high=high)),
+        ("upper-bound-only", wrong(lambda a, lo, hi: a <= hi),
+         tr("{desc} gave {got}: only the upper bound was applied; also require age >= {low}.", desc=desc,
+            got=fmt(got), low=low)),
+    ]
+
+
+@register("1.1", "crisp_average")
+def check_crisp_average(crisp_average):
+    names, ages, incomes = load_incomes()
+    for low, high in [(40, 55), (45, 50), (60, 60), (20, 30)]:
+        desc = tr("crisp_average(ages, incomes, {low}, {high})", low=low, high=high)
+        result = call(crisp_average, ages, incomes, low, high, desc=desc)
+        inside = (ages >= low) & (ages <= high)
+        shape = _shape_of(result) if isinstance(result, (list, tuple, np.ndarray)) else None
+        if shape is not None and len(shape) == 1 and shape[0] in (inside.sum(), len(ages)) and shape[0] > 1:
+            raise Mistake("returned-array", tr("{desc} returned {count} numbers; return one number: the mean of "
+                                               "the selected incomes.", desc=desc, count=shape[0]))
+        got = as_number(result, desc)
         expected = ref.crisp_average(ages, incomes, low, high)
         if close(got, expected):
             continue
-        who = ", ".join(n for n, a in zip(names, ages) if low <= a <= high)
-        diagnose(got, (ages, incomes, low, high), [
-            (wrong(lambda a, lo, hi: (a > lo) & (a < hi)),
-             f"{desc} gave {fmt(got)}: people exactly at age {low} or {high} were left out. "
-             "The bounds are included: use >= and <=, not > and <."),
-            (wrong(lambda a, lo, hi: (a >= lo) & (a < hi)),
-             f"{desc} gave {fmt(got)}: someone aged exactly {high} was left out; the upper bound is included (<=)."),
-            (wrong(lambda a, lo, hi: (a > lo) & (a <= hi)),
-             f"{desc} gave {fmt(got)}: someone aged exactly {low} was left out; the lower bound is included (>=)."),
-            (wrong(inclusive, use="ages"),
-             f"{desc} gave {fmt(got)}, the average *age* of the people in range; average their incomes."),
-            (wrong(inclusive, how=np.sum),
-             f"{desc} gave {fmt(got)}, the sum of their incomes; divide by how many people are in range."),
-            (lambda a, inc, lo, hi: float(np.mean(inc)),
-             f"{desc} gave {fmt(got)}, the average of everybody: keep only the people with low <= age <= high."),
-            (wrong(lambda a, lo, hi: a >= lo),
-             f"{desc} gave {fmt(got)}: only the lower bound was applied; also require age <= {high}."),
-            (wrong(lambda a, lo, hi: a <= hi),
-             f"{desc} gave {fmt(got)}: only the upper bound was applied; also require age >= {low}."),
-        ])
-        raise Mistake(f"{desc} gave {fmt(got)}; the average income of {who} is {fmt(expected)}.")
+        diagnose(got, (ages, incomes, low, high), _crisp_mistakes(desc, got, low, high))
+        who = ", ".join(n for n, keep in zip(names, inside) if keep)
+        raise Mistake(tr("{desc} gave {got}; the average income of {who} is {expected}.", desc=desc, got=fmt(got),
+                         who=who, expected=fmt(expected)))
 
     desc = "crisp_average(other_ages, other_incomes, 35, 55)"
     got = as_number(call(crisp_average, OTHER_AGES, OTHER_INCOMES, 35, 55, desc=desc), desc)
-    if not close(got, 35.0):
-        raise Mistake(f"on another table, {desc} gave {fmt(got)} instead of 35: "
-                      "use the function's arguments, not the course's table from outside the function.")
+    if not close(got, ref.crisp_average(OTHER_AGES, OTHER_INCOMES, 35, 55)):
+        raise Mistake("uses-global", tr("on another table, {desc} gave {got} instead of 35: use the function's "
+                                        "arguments, not the course's table from outside the function.", desc=desc,
+                                        got=fmt(got)))
 
     desc = "crisp_average(ages, incomes, 58, 59)"
-    try:
-        value = crisp_average(ages.copy(), incomes.copy(), 58, 59)
-    except NotImplementedError:
-        raise
-    except ValueError as e:
-        if not str(e).strip():
-            raise Mistake(f"{desc} raised ValueError with no message; say why, e.g. "
-                          "ValueError('nobody is between 58 and 59').") from None
-    except ZeroDivisionError:
-        raise Mistake(f"{desc} raised ZeroDivisionError; nobody is 58 or 59, so check for an empty "
-                      "selection first and raise ValueError with a message that says so.") from None
-    except Exception as e:
-        raise Mistake(f"{desc} raised {type(e).__name__}: {e}. Nobody is 58 or 59: raise ValueError "
-                      "with a message that says so.") from None
-    else:
-        raise Mistake(f"{desc} returned {fmt(value)}, but nobody is 58 or 59: the average of nobody is "
-                      "undefined. Raise ValueError with a message that says so.")
-    return ("crisp_average(ages, incomes, 40, 55) = 39.5; bounds are included, "
-            "and an empty range raises ValueError.")
+    outcome = expect_raises(crisp_average, ages, incomes, 58, 59, exception=ValueError)
+    if outcome.kind == "raised" and not str(outcome.value).strip():
+        raise Mistake("empty-no-message", tr("{desc} raised ValueError with no message; say why, e.g. "
+                                             "ValueError('nobody is between 58 and 59').", desc=desc))
+    if outcome.kind == "other" and isinstance(outcome.value, ZeroDivisionError):
+        raise Mistake("empty-zero-division", tr("{desc} raised ZeroDivisionError; nobody is 58 or 59, so check "
+                                                "for an empty selection first and raise ValueError with a message "
+                                                "that says so.", desc=desc))
+    if outcome.kind == "other":
+        raise Mistake("empty-wrong-error", tr("{desc} raised {error}: {text}. Nobody is 58 or 59: raise ValueError "
+                                              "with a message that says so.", desc=desc,
+                                              error=type(outcome.value).__name__, text=str(outcome.value)[:120]))
+    if outcome.kind == "returned":
+        raise Mistake("empty-no-error", tr("{desc} returned {value}, but nobody is 58 or 59: the average of nobody "
+                                           "is undefined. Raise ValueError with a message that says so.", desc=desc,
+                                           value=fmt(outcome.value)))
+    return tr("crisp_average(ages, incomes, 40, 55) = {value}; bounds are included, and an empty range raises "
+              "ValueError.", value=fmt(ref.crisp_average(ages, incomes, 40, 55)))
 
 
-def _gaussian_mistakes(desc, got):
-    d2 = lambda q, k: (q - np.asarray(k, dtype=float)) ** 2  # noqa: E731
+# --- 1.2 --------------------------------------------------------------------------------------
+
+def _d2(q, k):
+    return (q - np.asarray(k, dtype=float)) ** 2
+
+
+def _gaussian_mistakes():
+    """(id, wrong weights function, what is wrong) for the typical wrong ways to compute the Gaussian weights."""
     return [
-        (lambda q, k, s: np.exp(-d2(q, k) / (2 * s**2)),
-         f"{desc} sums to {fmt(np.sum(got))}, not 1: divide the exponentials by their sum (that is the softmax)."),
-        (lambda q, k, s: ref.softmax(-d2(q, k) / s**2),
-         f"{desc} is too sharp: the exponent is -(q-k)²/(2σ²); you left out the 2."),
-        (lambda q, k, s: ref.softmax(-d2(q, k) / (2 * s)),
-         f"{desc} divides by 2σ instead of 2σ²: square σ."),
-        (lambda q, k, s: ref.softmax(d2(q, k) / (2 * s**2)),
-         f"{desc} gives the most weight to the person *farthest* from the query: the exponent needs a minus sign."),
-        (lambda q, k, s: ref.softmax(-np.abs(q - np.asarray(k, dtype=float)) / (2 * s**2)),
-         f"{desc} uses |q - k|; the Gaussian uses the squared difference (q - k)²."),
-        (lambda q, k, s: np.exp(-d2(q, k) / (2 * s**2)) / np.max(np.exp(-d2(q, k) / (2 * s**2))),
-         f"{desc} divides by the largest exponential; divide by their sum so the weights add up to 1."),
+        ("unnormalised", lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)),
+         tr("the exponentials were not divided by their sum, so the weights do not add up to 1 (that division is "
+            "what makes it a softmax)")),
+        ("divided-by-max", lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)) / np.max(np.exp(-_d2(q, k) / (2 * s**2))),
+         tr("the exponentials were divided by the largest one; divide by their sum so the weights add up to 1")),
+        ("scores-not-weights", lambda q, k, s: -_d2(q, k) / (2 * s**2),
+         tr("these are the scores -(q - k)²/(2σ²) themselves; exponentiate them and divide by their sum (softmax) "
+            "to get weights")),
+        ("missing-2", lambda q, k, s: ref.softmax(-_d2(q, k) / s**2),
+         tr("the 2 of the exponent -(q - k)²/(2σ²) was left out, so the weights are too sharp")),
+        ("sigma-not-squared", lambda q, k, s: ref.softmax(-_d2(q, k) / (2 * s)),
+         tr("the exponent divides by 2σ instead of 2σ²: square σ")),
+        ("precedence", lambda q, k, s: ref.softmax(-_d2(q, k) / 2 * s**2),
+         tr("the exponent was multiplied by σ² instead of divided by it: `/ 2 * sigma**2` means (… / 2) · σ². "
+            "Put the whole denominator in parentheses")),
+        ("missing-minus", lambda q, k, s: ref.softmax(_d2(q, k) / (2 * s**2)),
+         tr("the most weight goes to the person *farthest* from the query: the exponent needs a minus sign")),
+        ("abs-difference", lambda q, k, s: ref.softmax(-np.sqrt(_d2(q, k)) / (2 * s**2)),
+         tr("it uses |q - k|; the Gaussian uses the squared difference (q - k)²")),
     ]
 
 
 @register("1.2", "gaussian_weights")
 def check_gaussian_weights(gaussian_weights):
     names, ages, _ = load_incomes()
-    for query, keys, sigma in [(47.5, ages, 5.0), (47.5, ages, 2.0), (30.0, OTHER_AGES, 10.0)]:
-        keys_desc = "ages" if keys is ages else "other_ages"
-        desc = f"gaussian_weights({query}, {keys_desc}, {sigma})"
-        got = as_array(call(gaussian_weights, query, keys, sigma, desc=desc), desc, shape=keys.shape)
+    for query, keys, sigma, keys_desc in [(47.5, ages, 5.0, "ages"), (47.5, ages, 2.0, "ages"),
+                                          (30.0, OTHER_AGES, 10.0, "other_ages")]:
+        desc = tr("gaussian_weights({query}, {keys}, {sigma})", query=query, keys=keys_desc, sigma=sigma)
+        got = as_array(call(gaussian_weights, query, keys, sigma, desc=desc), desc)
+        if got.shape != keys.shape:
+            if keys is OTHER_AGES and got.shape == ages.shape:
+                raise Mistake("uses-global", tr("{desc} has {n} weights, one per person of the course's table: use "
+                                                "the argument `keys`, not the table from outside the function.",
+                                                desc=desc, n=len(ages)))
+            raise Mistake("wrong-shape", tr("{desc} should have shape {expected}, one weight per key; yours has "
+                                            "shape {shape}.", desc=desc, expected=keys.shape, shape=got.shape))
         expected = ref.gaussian_weights(query, keys, sigma)
         if close(got, expected):
             continue
-        diagnose(got, (query, keys, sigma), _gaussian_mistakes(desc, got))
+        diagnose(got, (query, keys, sigma), [(mistake_id, wrong, tr("{desc}: {reason}.", desc=desc, reason=reason))
+                                             for mistake_id, wrong, reason in _gaussian_mistakes()])
         if np.any(~np.isfinite(got)):
-            raise Mistake(f"{desc} contains nan or inf: {fmt(got)}.")
+            raise Mistake("not-finite", tr("{desc} contains nan or inf: {got}.", desc=desc, got=fmt(got)))
         if not close(np.sum(got), 1.0):
-            raise Mistake(f"{desc} sums to {fmt(np.sum(got))}; the weights must sum to 1.")
-        raise Mistake(f"{desc} gave {fmt(got)}; expected {fmt(expected)}.")
+            raise Mistake("sum-not-1", tr("{desc} sums to {total}; the weights must sum to 1.", desc=desc,
+                                          total=fmt(np.sum(got))))
+        raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected)))
 
     desc = "gaussian_weights(47.5, ages, 0.01)"
     got = as_array(call(gaussian_weights, 47.5, ages, 0.01, desc=desc), desc, shape=ages.shape)
     if np.any(~np.isfinite(got)):
-        raise Mistake(f"{desc} gave {fmt(got)}: with a tiny σ every exp(-(q-k)²/(2σ²)) underflows to 0 "
-                      "and 0/0 is nan. Subtract the largest exponent before exp (the stable softmax).")
+        raise Mistake("unstable", tr("{desc} gave {got}: with a tiny σ every exp(-(q - k)²/(2σ²)) underflows to 0 "
+                                     "and 0/0 is nan. Subtract the largest score before exp (the stable softmax).",
+                                     desc=desc, got=fmt(got)))
     if not close(got, ref.gaussian_weights(47.5, ages, 0.01)):
-        raise Mistake(f"{desc} gave {fmt(got)}; with a tiny σ all the weight should go to the nearest person "
-                      f"({names[int(np.argmin(np.abs(ages - 47.5)))]}, 47).")
-    return "the weights sum to 1, peak at the nearest age, and stay finite for a tiny σ."
+        nearest = int(np.argmin(np.abs(ages - 47.5)))
+        raise Mistake(tr("{desc} gave {got}; with a tiny σ all the weight should go to the nearest person ({name}, "
+                         "{age}).", desc=desc, got=fmt(got), name=names[nearest], age=fmt(ages[nearest])))
+    return tr("the weights sum to 1, peak at the nearest age, and stay finite for a tiny σ.")
 
+
+# --- 1.3 --------------------------------------------------------------------------------------
 
 @register("1.3", "attention_pool")
 def check_attention_pool(attention_pool):
     names, ages, incomes = load_incomes()
-    for sigma in (2.0, 5.0, 10.0, 100.0, 0.01, 1e4):
-        desc = f"attention_pool(47.5, ages, incomes, {sigma:g})"
+    for sigma in (5.0, 2.0, 10.0, 100.0, 0.01, 1e4):  # σ = 5 first: with σ = 2, 2σ = σ² hides a mistake
+        desc = tr("attention_pool(47.5, ages, incomes, {sigma})", sigma=f"{sigma:g}")
         result = call(attention_pool, 47.5, ages, incomes, sigma, desc=desc)
-        if np.ndim(result) == 1 and np.shape(result) == ages.shape:
-            raise Mistake(f"{desc} returned {len(ages)} numbers (the weights?); return one number: "
-                          "the weighted sum of the incomes.")
+        if isinstance(result, (list, tuple, np.ndarray)) and _shape_of(result) == ages.shape:
+            raise Mistake("returned-weights", tr("{desc} returned {n} numbers (the weights?); return one number: "
+                                                 "the weighted sum of the incomes.", desc=desc, n=len(ages)))
         got = as_number(result, desc)
         expected = ref.attention_pool(47.5, ages, incomes, sigma)
         if close(got, expected):
             continue
         w = lambda q, k, s: ref.gaussian_weights(q, k, s)  # noqa: E731
-        raw = lambda q, k, s: np.exp(-(q - k) ** 2 / (2 * s**2))  # noqa: E731
         diagnose(got, (47.5, ages, incomes, sigma), [
-            (lambda q, k, v, s: w(q, k, s) @ k,
-             f"{desc} gave {fmt(got)}, a weighted average of the *ages* (keys); average the incomes (values)."),
-            (lambda q, k, v, s: raw(q, k, s) @ v,
-             f"{desc} gave {fmt(got)}: the weights were not normalised; divide by their sum first."),
-            (lambda q, k, v, s: float(np.mean(v)),
-             f"{desc} gave {fmt(got)}, the plain mean of the incomes: weight each income by its Gaussian weight."),
-            (lambda q, k, v, s: float(np.mean(w(q, k, s) * v)),
-             f"{desc} gave {fmt(got)}: you took the mean of weight × income; take the sum (the weights already sum to 1)."),
+            ("averaged-keys", lambda q, k, v, s: w(q, k, s) @ k,
+             tr("{desc} gave {got}, a weighted average of the *ages* (keys); average the incomes (values).",
+                desc=desc, got=fmt(got))),
+            ("plain-mean", lambda q, k, v, s: float(np.mean(v)),
+             tr("{desc} gave {got}, the plain mean of the incomes: weight each income by its Gaussian weight.",
+                desc=desc, got=fmt(got))),
+            ("mean-not-sum", lambda q, k, v, s: float(np.mean(w(q, k, s) * v)),
+             tr("{desc} gave {got}: you took the mean of weight × income; take the sum (the weights already sum to "
+                "1).", desc=desc, got=fmt(got))),
+            *((mistake_id, lambda q, k, v, s, wrong=wrong: wrong(q, k, s) @ v,
+               tr("{desc} gave {got}, from wrong weights: {reason} (see exercise 1.2).", desc=desc,
+                  got=fmt(got), reason=reason))
+              for mistake_id, wrong, reason in _gaussian_mistakes()
+              if mistake_id in ("missing-2", "sigma-not-squared", "precedence", "missing-minus", "abs-difference")),
         ])
+        # Unnormalised weights give c × (the right answer) for some c ≠ 1, whatever was subtracted before exp:
+        # averaging equal values shows it, since a weighted average of 1s is 1.
+        ones_desc = tr("attention_pool(47.5, ages, [1, 1, …, 1], {sigma})", sigma=f"{sigma:g}")
+        ones = _number_or_none(attention_pool, 47.5, ages, np.ones_like(incomes), sigma)
+        if ones is not None and np.isfinite(ones) and not close(ones, 1.0):
+            raise Mistake("unnormalised", tr("{desc} gave {got}: the weights were not normalised. A weighted average "
+                                             "of equal values is that value, but {ones_desc} gave {ones}: your "
+                                             "weights sum to {ones}, not 1. Divide them by their sum first.",
+                                             desc=desc, got=fmt(got), ones_desc=ones_desc, ones=fmt(ones)))
         if not np.isfinite(got):
-            raise Mistake(f"{desc} gave {fmt(got)}: for a tiny σ use stable weights (subtract the largest exponent).")
-        raise Mistake(f"{desc} gave {fmt(got)}; expected {fmt(expected, 6)}.")
+            raise Mistake("unstable", tr("{desc} gave {got}: for a tiny σ every exp underflows to 0 and 0/0 is nan; "
+                                         "use stable weights (subtract the largest score before exp).", desc=desc,
+                                         got=fmt(got)))
+        raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected, 6)))
 
     desc = "attention_pool(45, other_ages, other_incomes, 5)"
-    got = as_number(call(attention_pool, 45.0, OTHER_AGES, OTHER_INCOMES, 5.0, desc=desc), desc)
+    result = call(attention_pool, 45.0, OTHER_AGES, OTHER_INCOMES, 5.0, desc=desc)
+    got = as_number(result, desc)
     if not close(got, ref.attention_pool(45.0, OTHER_AGES, OTHER_INCOMES, 5.0)):
-        raise Mistake(f"on another table, {desc} gave {fmt(got)}: use the arguments query, keys, values and sigma, "
-                      "not names defined outside the function.")
-    return ("43.484, 38.817, 36.992, 36.872 for σ = 2, 5, 10, 100; the nearest person's income (50) "
-            "for a tiny σ and the plain mean (36.875) for a huge one.")
+        raise Mistake("uses-global", tr("on another table, {desc} gave {got}: use the arguments query, keys, values "
+                                        "and sigma, not names defined outside the function.", desc=desc, got=fmt(got)))
+    return tr("43.484, 38.817, 36.992, 36.872 for σ = 2, 5, 10, 100; the nearest person's income (50) for a tiny σ "
+              "and the plain mean (36.875) for a huge one.")
+
+
+def _number_or_none(fn, *args):
+    """fn(*args) as a float, or None if it raises or returns something else (a probe, not the check itself)."""
+    try:
+        return as_number(call(fn, *args, desc=""), "")
+    except NotImplementedError:
+        raise
+    except Exception:
+        return None

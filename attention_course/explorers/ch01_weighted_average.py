@@ -14,6 +14,12 @@ from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 __all__ = ["WeightedAverageExplorer", "explore_weighted_average"]
 
 AGE_RANGE = (20, 70)
+# Where each name sits next to its point (offset in points, horizontal and vertical alignment): 钱八 (43, 33)
+# and 张三 (45, 30) are close, and 马六 (57, 35) sits just below the estimate lines, so their names go
+# left, below-right and below-left instead of the default above-right.
+LABEL_PLACES = {"钱八": ((-8, 3), "right", "bottom"), "张三": ((8, -3), "left", "top"),
+                "马六": ((-7, -3), "right", "top")}
+DEFAULT_PLACE = ((8, 6), "left", "bottom")  # clear of the ring around the selected person
 SIGMAS = (0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0, 200.0)
 
 
@@ -71,12 +77,15 @@ class WeightedAverageExplorer(Explorer):
         self.crisp_line = ax.axhline(0, color=COLORS["orange"], lw=2, ls="--", label="crisp average")
         self.points = ax.scatter(self.ages, self.incomes, s=40, c=np.zeros(len(self.ages)),
                                  cmap=colormaps["viridis"], vmin=0, vmax=1, edgecolors="black", zorder=3)
-        (self.selected_ring,) = ax.plot([], [], "o", ms=22, mfc="none", mec=COLORS["vermillion"], mew=2,
+        (self.selected_ring,) = ax.plot([], [], "o", ms=18, mfc="none", mec=COLORS["vermillion"], mew=2,
                                         zorder=4, label="selected person" if self.edit_people else None)
-        self.name_texts = [ax.annotate(n, (a, i), xytext=(6, 4), textcoords="offset points", fontsize=9)
-                           for n, a, i in zip(self.names, self.ages, self.incomes)]
+        self.name_texts = []
+        for n, a, i in zip(self.names, self.ages, self.incomes):
+            offset, ha, va = LABEL_PLACES.get(n, DEFAULT_PLACE)
+            self.name_texts.append(ax.annotate(n, (a, i), xytext=offset, textcoords="offset points", fontsize=9,
+                                               ha=ha, va=va))
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncols=3, frameon=False, markerscale=0.5)
-        ax.set_ylim(0, 85)
+        ax.set_ylim(0, 100)  # room above an income of 80 (the slider's top) for its name, below the note
         self.note = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
                             color=COLORS["vermillion"], bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
 

@@ -105,16 +105,29 @@ class SimilarityExplorer(Explorer):
         r = self.result()
         q = r["query"]
         self.query_arrow.xy = tuple(q)
-        self.query_label.xy = tuple(q)
+        self._place_query_label(q)
         low, high = SCORES[self.value("score")][1]
         for bar, text, s, w, i in zip(self.score_bars, self.score_texts, r["scores"], r["weights"], range(4)):
             bar.set_height(s)
-            text.set_text(f"{s:.2f}")
+            text.set_text(f"{s:.2f}".replace("-0.00", "0.00"))
             y = s + (0.02 if s >= 0 else -0.08) * (high - low)
             text.set_position((i, min(max(y, low + 0.02 * (high - low)), high - 0.08 * (high - low))))
         for bar, w in zip(self.weight_bars, r["weights"]):
             bar.set_height(w)
         self.dot_marks.set_ydata(r["dot_weights"])
+
+    def _place_query_label(self, q):
+        """Put "q" just beyond the arrow's tip, along its direction; beside the tip instead when a key's tip
+        (and its label) is close by."""
+        length = max(np.linalg.norm(q), 1e-9)
+        u = q / length
+        if np.min(np.linalg.norm(KEYS - q, axis=1)) < 0.9:
+            # turned a quarter, towards the lower left: away from the key's label (above-right of its tip)
+            u = min((np.array([u[1], -u[0]]), np.array([-u[1], u[0]])), key=lambda p: p[0] + p[1])
+        self.query_label.xy = tuple(q)
+        self.query_label.xyann = tuple(9 * u)
+        self.query_label.set_ha("left" if u[0] > 0.35 else "right" if u[0] < -0.35 else "center")
+        self.query_label.set_va("bottom" if u[1] > 0.35 else "top" if u[1] < -0.35 else "center")
 
     def layout(self):
         controls = [self.controls["angle"], self.controls["length"]]

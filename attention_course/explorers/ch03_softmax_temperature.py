@@ -74,15 +74,19 @@ class TemperatureExplorer(Explorer):
     def update(self):
         r = self.result()
         n, w = len(r["scores"]), r["weights"]
+        ratios = np.full(N_MAX, np.nan)
+        if r["ratios"] is not None:
+            ratios[:n] = r["ratios"]
         for i, (bar, text) in enumerate(zip(self.bars, self.value_texts)):
             shown = i < n
             self.controls[f"s{i + 1}"].disabled = not shown  # sliders of hidden scores are greyed out
             bar.set_height(w[i] if shown else 0)
             text.set_text(f"{w[i]:.3g}" if shown else "")
-            text.set_position((i, (w[i] if shown else 0) + 0.01))
-        ratios = np.full(N_MAX, np.nan)
-        if r["ratios"] is not None:
-            ratios[:n] = r["ratios"]
+            # above the bar, and above the black mark of plain division when that is higher or close
+            top = w[i] if shown else 0
+            if shown and np.isfinite(ratios[i]) and ratios[i] > top - 0.06:
+                top = max(top, ratios[i])
+            text.set_position((i, min(top, 1.12) + 0.025))
         self.ratio_marks.set_ydata(ratios)
         note = "the weights sum to 1"  # always two lines: the frozen layout made room for two
         if w.max() > 0.9999:
@@ -105,6 +109,7 @@ def explore_temperature():
 D_KS = tuple(2**i for i in range(10))  # 1 ... 512
 N_PAIRS = 4000
 N_KEYS = 10
+RAW_TOP, SCALED_TOP = 0.15, 0.5  # the density axes' tops
 
 
 def dot_product_samples(seed=3):
@@ -150,16 +155,25 @@ class ScalingExplorer(Explorer):
         z = np.linspace(-5, 5, 200)
         self.ax_scaled.plot(z, np.exp(-z**2 / 2) / np.sqrt(2 * np.pi), color="black", lw=1, label="normal, variance 1")
         self.ax_scaled.legend(loc="center right", fontsize=8, frameon=False)
-        self.ax_raw.set_title("q·k (unscaled)")
-        self.ax_scaled.set_title("q·k / √d_k (scaled)")
         for ax in (self.ax_raw, self.ax_scaled):
             ax.set_xlabel("score")
             ax.set_ylabel("density")
-        self.ax_raw.set_ylim(0, 0.15)
-        self.ax_scaled.set_ylim(0, 0.45)
-        self.text_raw = self.ax_raw.text(0.02, 0.97, "", transform=self.ax_raw.transAxes, va="top", fontsize=9)
-        self.text_scaled = self.ax_scaled.text(0.02, 0.97, "", transform=self.ax_scaled.transAxes, va="top", fontsize=9)
-        self.animated = [self.hist_raw, self.hist_scaled, self.text_raw, self.text_scaled]
+        self.ax_raw.set_ylim(0, RAW_TOP)
+        self.ax_scaled.set_ylim(0, SCALED_TOP)
+        # The numbers go on a line above each panel, under its (static) title, where no histogram can
+        # reach them; only the numbers are redrawn per change (text is the costly part of a frame).
+        self.ax_raw.set_title(f"q·k, unscaled (softmax over {N_KEYS} keys)", fontsize=10, pad=18)
+        self.ax_scaled.set_title(f"q·k / √d_k, scaled (entropy at most ln {N_KEYS} = {np.log(N_KEYS):.2f})",
+                                 fontsize=10, pad=18)
+        line = dict(ha="center", va="bottom", fontsize=9)
+        self.text_raw = self.ax_raw.text(0.5, 1.02, "Tg", transform=self.ax_raw.transAxes, **line)
+        self.text_scaled = self.ax_scaled.text(0.5, 1.02, "Tg", transform=self.ax_scaled.transAxes, **line)
+        # Notes about clipping sit in the left part of the panel, away from the peak in the middle.
+        self.note_raw = self.ax_raw.text(0.02, 0.6, "", transform=self.ax_raw.transAxes, va="center", fontsize=8)
+        self.note_scaled = self.ax_scaled.text(0.02, 0.6, "", transform=self.ax_scaled.transAxes, va="center",
+                                               fontsize=8)
+        self.animated = [self.hist_raw, self.hist_scaled, self.text_raw, self.text_scaled, self.note_raw,
+                         self.note_scaled]
 
     def result(self):
         d = self.value("d_k")
@@ -171,17 +185,16 @@ class ScalingExplorer(Explorer):
         r = self.result()
         dots = self.samples[r["d_k"]]["dots"]
         raw, scaled = self.histograms[r["d_k"]]
-        self.hist_raw.set_data(np.minimum(raw, 0.15))  # clipped at the axis top (the note says so)
-        self.hist_scaled.set_data(scaled)
+        self.hist_raw.set_data(np.minimum(raw, RAW_TOP))  # clipped at the axis top (the note says so)
+        self.hist_scaled.set_data(np.minimum(scaled, SCALED_TOP))
         outside = np.mean(np.abs(dots) > 80)
-        notes = [f"{outside:.0%} of the scores are off this axis"] if outside > 0.005 else []
-        if raw.max() > 0.15:
-            notes.append("the peak is taller than this axis")
-        self.text_raw.set_text(f"d_k = {r['d_k']}: variance {r['variance']:.1f}\n"
-                               f"softmax entropy over {N_KEYS} keys: {r['entropy']:.2f} nats"
-                               + "".join(f"\n({n})" for n in notes))
-        self.text_scaled.set_text(f"variance {r['variance_scaled']:.2f}\n"
-                                  f"softmax entropy: {r['entropy_scaled']:.2f} nats (most: {r['max_entropy']:.2f})")
+        notes = [f"{outside:.0%} of the scores\nare off this axis"] if outside > 0.005 else []
+        if raw.max() > RAW_TOP:
+            notes.append("the peak is taller\nthan this axis")
+        self.note_raw.set_text("\n".join(notes))
+        self.note_scaled.set_text("the peak is taller\nthan this axis" if scaled.max() > SCALED_TOP else "")
+        self.text_raw.set_text(f"d_k = {r['d_k']}: variance {r['variance']:.1f}, entropy {r['entropy']:.2f} nats")
+        self.text_scaled.set_text(f"variance {r['variance_scaled']:.2f}, entropy {r['entropy_scaled']:.2f} nats")
 
     def layout(self):
         return widgets.VBox([self.controls["d_k"], self.fig.canvas])

@@ -1,7 +1,7 @@
 """Right answers and typical mistakes for the checks of chapter 01 (A weighted average — 中年人的平均收入).
 
-RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, fragment of its message)
-pairs; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
+RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, mistake id, fragment of
+its message) triples; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
 import numpy as np
 
 from attention_course import reference as ref
@@ -46,6 +46,30 @@ def _uses_globals(a, inc, lo, hi):
     return _inclusive(ages, incomes, lo, hi)
 
 
+def _wrong_error(a, inc, lo, hi):
+    inside = (a >= lo) & (a <= hi)
+    if not inside.any():
+        raise IndexError("nobody")
+    return inc[inside].mean()
+
+
+def _silent_error(a, inc, lo, hi):
+    inside = (a >= lo) & (a <= hi)
+    if not inside.any():
+        raise ValueError()
+    return inc[inside].mean()
+
+
+def _weights(q, k, s, exponent=lambda d2, s: -d2 / (2 * s**2)):
+    return ref.softmax(exponent(_d2(q, k), s))
+
+
+def _shifted_unnormalised(q, k, v, s):
+    """Stable exponentials (the largest score subtracted) but never divided by their sum."""
+    scores = -_d2(q, k) / (2 * s**2)
+    return float(np.exp(scores - scores.max()) @ v)
+
+
 RIGHT = {
     "1.1": ref.crisp_average,
     "1.2": ref.gaussian_weights,
@@ -54,30 +78,51 @@ RIGHT = {
 
 MISTAKES = {
     "1.1": [
-        (_exclusive_but_raises, "The bounds are included"),
-        (lambda a, inc, lo, hi: _inclusive(a, inc, lo, hi, use_ages=True), "average *age*"),
-        (lambda a, inc, lo, hi: _inclusive(a, inc, lo, hi, how=np.sum), "the sum of their incomes"),
-        (lambda a, inc, lo, hi: float(np.mean(inc)), "the average of everybody"),
-        (_no_error, "Raise ValueError"),
-        (_zero_division, "ZeroDivisionError"),
-        (_uses_globals, "use the function's arguments"),
-        (lambda a, inc, lo, hi: inc[(a >= lo) & (a <= hi)], "should return one number"),
+        (_exclusive_but_raises, "exclusive-bounds", "The bounds are included"),
+        (lambda a, inc, lo, hi: _inclusive(a, inc, lo, hi, use_ages=True), "averaged-ages", "average *age*"),
+        (lambda a, inc, lo, hi: _inclusive(a, inc, lo, hi, how=np.sum), "sum", "the sum of their incomes"),
+        (lambda a, inc, lo, hi: float(np.mean(inc)), "mean-of-all", "the average of everybody"),
+        (lambda a, inc, lo, hi: float(np.mean(inc[a >= lo])), "lower-bound-only", "only the lower bound"),
+        (lambda a, inc, lo, hi: float(np.mean(inc[(a >= lo) & (a < hi)])), "upper-bound-excluded",
+         "the upper bound is included"),
+        (_no_error, "empty-no-error", "Raise ValueError"),
+        (_zero_division, "empty-zero-division", "ZeroDivisionError"),
+        (_wrong_error, "empty-wrong-error", "raised IndexError"),
+        (_silent_error, "empty-no-message", "with no message"),
+        (_uses_globals, "uses-global", "use the function's arguments"),
+        (lambda a, inc, lo, hi: inc[(a >= lo) & (a <= hi)], "returned-array", "return one number"),
     ],
     "1.2": [
-        (lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)), "divide the exponentials by their sum"),
-        (lambda q, k, s: ref.softmax(-_d2(q, k) / s**2), "you left out the 2"),
-        (lambda q, k, s: ref.softmax(-_d2(q, k) / (2 * s)), "square σ"),
-        (lambda q, k, s: ref.softmax(_d2(q, k) / (2 * s**2)), "needs a minus sign"),
-        (lambda q, k, s: ref.softmax(-np.abs(q - k) / (2 * s**2)), "squared difference"),
-        (_naive_gauss, "underflows"),
-        (lambda q, k, s: ref.gaussian_weights(q, k, s)[:-1], "should have shape"),
+        (lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)), "unnormalised", "not divided by their sum"),
+        (lambda q, k, s: _weights(q, k, s, lambda d2, s: -d2 / s**2), "missing-2",
+         "was left out, so the weights are too sharp"),
+        (lambda q, k, s: _weights(q, k, s, lambda d2, s: -d2 / (2 * s)), "sigma-not-squared", "square σ"),
+        (lambda q, k, s: _weights(q, k, s, lambda d2, s: -d2 / 2 * s**2), "precedence", "in parentheses"),
+        (lambda q, k, s: _weights(q, k, s, lambda d2, s: d2 / (2 * s**2)), "missing-minus", "needs a minus sign"),
+        (lambda q, k, s: ref.softmax(-np.abs(q - k) / (2 * s**2)), "abs-difference", "squared difference"),
+        (lambda q, k, s: -_d2(q, k) / (2 * s**2), "scores-not-weights", "these are the scores"),
+        (lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)) / np.exp(-_d2(q, k) / (2 * s**2)).max(), "divided-by-max",
+         "divided by the largest one"),
+        (_naive_gauss, "unstable", "underflows"),
+        (lambda q, k, s: ref.gaussian_weights(q, k, s)[:-1], "wrong-shape", "should have shape"),
+        (lambda q, k, s: ref.gaussian_weights(47.5, np.array([45.0, 28, 50, 57, 39, 43, 60, 47]), s), "uses-global",
+         "use the argument `keys`"),
     ],
     "1.3": [
-        (lambda q, k, v, s: ref.gaussian_weights(q, k, s) @ k, "average the incomes (values)"),
-        (lambda q, k, v, s: ref.gaussian_weights(q, k, s), "return one number"),
-        (lambda q, k, v, s: np.exp(-(q - k) ** 2 / (2 * s**2)) @ v, "not normalised"),
-        (lambda q, k, v, s: float(np.mean(v)), "plain mean"),
-        (lambda q, k, v, s: float(np.mean(ref.gaussian_weights(q, k, s) * v)), "take the sum"),
-        (lambda q, k, v, s: _naive_gauss(q, k, s) @ v, "stable weights"),
+        (lambda q, k, v, s: ref.gaussian_weights(q, k, s) @ k, "averaged-keys", "average the incomes (values)"),
+        (lambda q, k, v, s: ref.gaussian_weights(q, k, s), "returned-weights", "return one number"),
+        (lambda q, k, v, s: np.exp(-(q - k) ** 2 / (2 * s**2)) @ v, "unnormalised", "not normalised"),
+        (_shifted_unnormalised, "unnormalised", "your weights sum to"),
+        (lambda q, k, v, s: float(np.mean(v)), "plain-mean", "plain mean"),
+        (lambda q, k, v, s: float(np.mean(ref.gaussian_weights(q, k, s) * v)), "mean-not-sum", "take the sum"),
+        (lambda q, k, v, s: _weights(q, k, s, lambda d2, s: -d2 / (2 * s)) @ v, "sigma-not-squared",
+         "from wrong weights"),
+        (lambda q, k, v, s: _weights(q, k, s, lambda d2, s: -d2 / s**2) @ v, "missing-2",
+         "was left out, so the weights are too sharp"),
+        (lambda q, k, v, s: _weights(q, k, s, lambda d2, s: d2 / (2 * s**2)) @ v, "missing-minus", "minus sign"),
+        (lambda q, k, v, s: _naive_gauss(q, k, s) @ v, "unstable", "stable weights"),
+        (lambda q, k, v, s: ref.attention_pool(q, np.array([45.0, 28, 50, 57, 39, 43, 60, 47]),
+                                               np.array([30.0, 40, 45, 35, 20, 33, 42, 50]), s), "uses-global",
+         "not names defined outside"),
     ],
 }

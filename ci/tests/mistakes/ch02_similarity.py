@@ -1,10 +1,24 @@
 """Right answers and typical mistakes for the checks of chapter 02 (Similarity).
 
-RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, fragment of its message)
-pairs; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
+RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, mistake id, fragment of
+its message) triples; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
 import numpy as np
 
 from attention_course import reference as ref
+
+
+def _needs_square(q, K):
+    """Right only when K is square (it would raise for any other shape)."""
+    if K.shape[0] != K.shape[1]:
+        raise ValueError("shapes do not fit")
+    return K @ q
+
+
+def _right_only_when_square(q, K, Wq, Wk, v):
+    """Right when h = m = d; with other sizes it raises."""
+    if not Wq.shape[0] == Wq.shape[1] == K.shape[0]:
+        raise ValueError("shapes do not fit")
+    return np.tanh(K @ Wk.T + Wq @ q) @ v
 
 
 RIGHT = {
@@ -15,27 +29,40 @@ RIGHT = {
 
 MISTAKES = {
     "2.1": [
-        (lambda q, K: np.sum(q * K, axis=0), "you summed over the keys"),
-        (lambda q, K: q * K, "did not sum over the dimensions"),
-        (lambda q, K: np.sum(q * K), "a single number"),
-        (ref.cosine_scores, "not divided by the lengths"),
-        (lambda q, K: ref.softmax(K @ q), "you applied softmax"),
-        (lambda q, K: np.abs(K @ q), "no absolute value"),
-        (lambda q, K: np.linalg.norm(K, axis=1) * np.linalg.norm(q), "without the cos θ"),
+        (lambda q, K: q @ K, "transposed", "the *columns* of K"),
+        (lambda q, K: np.dot(q, K), "transposed", "raised ValueError"),
+        (lambda q, K: np.sum(q * K, axis=0), "summed-over-keys", "you summed over the keys"),
+        (lambda q, K: q * K, "no-sum", "did not sum over the dimensions"),
+        (lambda q, K: np.sum(q * K), "single-number", "a single number"),
+        (ref.cosine_scores, "cosine", "not divided by the lengths"),
+        (lambda q, K: ref.softmax(K @ q), "softmax", "you applied softmax"),
+        (lambda q, K: np.abs(K @ q), "absolute", "no absolute value"),
+        (lambda q, K: np.linalg.norm(K, axis=1) * np.linalg.norm(q), "norms-only", "without the cos θ"),
+        (_needs_square, "shape-coincidence", "lines up only when two sizes happen to be equal"),
+        (lambda q, K: (K @ q)[:-1], "wrong-shape", "should have shape"),
     ],
     "2.2": [
-        (ref.dot_scores, "plain dot products"),
-        (lambda q, K: K @ q / (np.linalg.norm(K) * np.linalg.norm(q)), "norm of the whole matrix"),
-        (lambda q, K: K @ q / np.linalg.norm(K, axis=1), "but not by |q|"),
-        (lambda q, K: K @ q / np.linalg.norm(q), "but not by each key's length"),
-        (lambda q, K: K @ q / (np.sum(K**2, axis=1) * np.sum(q**2)), "squared lengths"),
+        (ref.dot_scores, "dot", "plain dot products"),
+        (lambda q, K: K @ q / (np.linalg.norm(K, axis=0) * np.linalg.norm(q)), "norm-axis-0", "*columns* of K"),
+        (lambda q, K: K @ q / (np.linalg.norm(K) * np.linalg.norm(q)), "matrix-norm", "norm of the whole matrix"),
+        (lambda q, K: K @ q / np.linalg.norm(K, axis=1), "only-key-norm", "but not by |q|"),
+        (lambda q, K: K @ q / np.linalg.norm(q), "only-query-norm", "but not by each key's length"),
+        (lambda q, K: K @ q / (np.sum(K**2, axis=1) * np.sum(q**2)), "squared-norms", "squared lengths"),
+        (lambda q, K: np.arccos(ref.cosine_scores(q, K)), "angle", "no arccos"),
+        (lambda q, K: np.sum(q * K, axis=0) / np.linalg.norm(q), "summed-over-keys", "you summed over the keys"),
     ],
     "2.3": [
-        (lambda q, K, Wq, Wk, v: (K @ Wk.T + Wq @ q) @ v, "the tanh is missing"),
-        (lambda q, K, Wq, Wk, v: np.tanh((K @ Wk.T + Wq @ q) @ v), "before the product with v"),
-        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wq.T + Wk @ q) @ v, "swapped"),
-        (lambda q, K, Wq, Wk, v: np.sum(np.tanh(K @ Wk.T + Wq @ q), axis=1), "weight them with v"),
-        (lambda q, K, Wq, Wk, v: np.maximum(K @ Wk.T + Wq @ q, 0) @ v, "ReLU"),
-        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk.T + Wq @ q), "should have shape"),
+        (lambda q, K, Wq, Wk, v: v @ np.tanh(Wk @ K.T + Wq @ q), "broadcast-axis", "broadcasts an (h,) vector"),
+        (lambda q, K, Wq, Wk, v: np.tanh(Wq @ q + Wk @ K.T).T @ v, "broadcast-axis", "could not be broadcast"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk + Wq @ q) @ v, "transposed-w_k", "W_k's transpose"),
+        (lambda q, K, Wq, Wk, v: (K @ Wk.T + Wq @ q) @ v, "no-tanh", "the tanh is missing"),
+        (lambda q, K, Wq, Wk, v: np.tanh((K @ Wk.T + Wq @ q) @ v), "tanh-after-v", "before the product with v"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wq.T + Wk @ q) @ v, "swapped-weights", "swapped"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk.T) @ v, "no-query", "the query's part W_q q is missing"),
+        (lambda q, K, Wq, Wk, v: np.sum(np.tanh(K @ Wk.T + Wq @ q), axis=1), "sum-not-v", "weight them with v"),
+        (lambda q, K, Wq, Wk, v: np.maximum(K @ Wk.T + Wq @ q, 0) @ v, "relu", "ReLU"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk.T + Wq @ q), "returned-hidden", "those are the hidden vectors"),
+        (_right_only_when_square, "shape-coincidence", "lines up only when two sizes happen to be equal"),
+        (lambda q, K, Wq, Wk, v: (np.tanh(K @ Wk.T + Wq @ q) @ v)[:-1], "wrong-shape", "should have shape"),
     ],
 }

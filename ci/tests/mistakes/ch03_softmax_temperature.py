@@ -1,7 +1,7 @@
 """Right answers and typical mistakes for the checks of chapter 03 (Softmax and temperature).
 
-RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, fragment of its message)
-pairs; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
+RIGHT: exercise id -> a right answer. MISTAKES: exercise id -> (wrong answer, mistake id, fragment of
+its message) triples; ci/tests/test_checks.py runs them all (see CONTRIBUTING.md, "Checks")."""
 import numpy as np
 
 from attention_course import reference as ref
@@ -30,9 +30,29 @@ def _global_max(x, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _max_no_keepdims(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
 def _log_softmax(x, axis=-1):
     m = x.max(axis=axis, keepdims=True)
     return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+
+
+def _shift_mismatch(x, axis=-1):
+    return np.exp(x - x.max(axis=axis, keepdims=True)) / np.exp(x).sum(axis=axis, keepdims=True)
+
+
+def _rows_only(x, axis=-1):
+    """Right along the last axis of a matrix, by reshaping by hand: fails for axis=0."""
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    sums = e.sum(axis=axis)
+    return e / (sums[..., None] if e.ndim > 1 else sums)
+
+
+def _whole_array(x, axis=-1):
+    return np.exp(x - x.max()) / np.exp(x - x.max()).sum()
 
 
 RIGHT = {
@@ -43,29 +63,50 @@ RIGHT = {
 
 MISTAKES = {
     "3.1": [
-        (_naive_softmax, "Subtract the maximum first"),
-        (lambda x, axis=-1: x / x.sum(axis=axis, keepdims=True), "plain division by the sum"),
-        (lambda x, axis=-1: np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "normalised over the whole array"),
-        (_log_softmax, "log-softmax"),
-        (_wrong_axis, "wrong axis"),
-        (_ignores_axis, "wrong axis"),
-        (_no_keepdims, "keepdims"),
-        (_global_max, "maximum of the whole array"),
-        (lambda x: ref.softmax(x), "takes no `axis` argument"),
+        (_naive_softmax, "overflow", "Subtract the maximum first"),
+        (lambda x, axis=-1: x / x.sum(axis=axis, keepdims=True), "plain-division", "plain division by the sum"),
+        (_whole_array, "whole-array", "normalised over the whole array"),
+        (_log_softmax, "log-softmax", "log-softmax"),
+        (_wrong_axis, "wrong-axis", "softmax went along axis 0"),
+        (_ignores_axis, "ignores-axis", "softmax went along axis 1"),
+        (_no_keepdims, "no-keepdims", "the sum was taken without keepdims=True"),
+        (_max_no_keepdims, "max-no-keepdims", "the maximum was taken without keepdims=True"),
+        (_global_max, "global-max", "maximum of the whole array"),
+        (_shift_mismatch, "shift-mismatch", "subtracted in the numerator but not in the sum"),
+        (lambda x, axis=-1: np.exp(x - x.max(axis=axis, keepdims=True)) / np.exp(
+            x - x.max(axis=axis, keepdims=True)).max(axis=axis, keepdims=True), "divided-by-max",
+         "divided by the largest one"),
+        (_rows_only, "axis-not-general", "Make every step follow `axis`"),
+        (lambda x: ref.softmax(x), "no-axis-argument", "takes no `axis` argument"),
+        (lambda x, axis: ref.softmax(x, axis), "axis-no-default", "has no default"),
+        (lambda x, axis=-1: ref.softmax(x, axis).sum(axis=axis), "wrong-shape", "should have the shape of its input"),
     ],
     "3.2": [
-        (lambda x, T: ref.softmax(x * T), "you multiplied by T"),
-        (lambda x, T: ref.softmax(x) / T, "dividing after the softmax"),
-        (lambda x, T: ref.softmax(x + T), "adding T changes nothing"),
-        (lambda x, T: ref.softmax(x) ** (1 / T), "not normalised"),
-        (lambda x, T: _naive_softmax(x / T), "stable"),
+        (lambda x, T: ref.softmax(x * T), "multiplied-by-t", "you multiplied by T"),
+        (lambda x, T: ref.softmax(x) / T, "divided-after", "dividing after the softmax"),
+        (lambda x, T: ref.softmax(x + T), "temperature-ignored", "the temperature had no effect"),
+        (lambda x, T: ref.softmax(x - T), "temperature-ignored", "the temperature had no effect"),
+        (lambda x, T: ref.softmax(x) ** (1 / T), "power", "not normalised"),
+        (lambda x, T: np.exp(x / T) / np.exp(x).sum(axis=-1, keepdims=True), "numerator-only", "numerator only"),
+        (lambda x, T: np.exp(x / T - np.max(x / T)) / np.exp(x / T - np.max(x / T)).sum(), "whole-array",
+         "normalised over the whole array"),
+        (lambda x, T: ref.softmax(x / T, axis=0), "axis-0", "down the columns"),
+        (lambda x, T: _naive_softmax(x / T), "overflow", "stable"),
+        (lambda x, T: ref.softmax(x / T)[..., :-1], "wrong-shape", "should have the shape of the scores"),
     ],
     "3.3": [
-        (lambda: 50, "close, not exact"),
-        (lambda: np.log(51 / 49), "that is 2/T"),
-        (lambda: 2 * np.log(51 / 49), "2 divided by ln(51/49)"),
-        (lambda: 1 / 50, "not 1/50"),
-        (lambda: 51 / 49, "the ratio"),
-        (lambda: -49.99, "must be positive"),
+        (lambda: 50, "rounded", "close, not exact"),
+        (lambda: 49.99, "rounded", "instead of rounding"),
+        (lambda: np.log(51 / 49), "log-ratio", "that is 2/T"),
+        (lambda: 2 * np.log(51 / 49), "two-log-ratio", "in the denominator of the exponent"),
+        (lambda: np.log(51 / 49) / 2, "reciprocal", "which is 1/T"),
+        (lambda: 1 / 50, "reciprocal", "not 1/50"),
+        (lambda: 51 / 49, "ratio", "the ratio of the weights"),
+        (lambda: 1 / np.log(51 / 49), "difference-1", "differ by 2, not 1"),
+        (lambda: 2 / np.log10(51 / 49), "log-base", "base-10 logarithm"),
+        (lambda: -49.99, "not-positive", "must be positive"),
+        (lambda: float("inf"), "not-finite", "not a number a temperature can be"),
+        (lambda: 10.0, "other", "turns 51/49 into"),
+        (lambda: "49.99", "wrong-type", "should return a number"),
     ],
 }
