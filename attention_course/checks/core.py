@@ -310,8 +310,7 @@ def diagnose(got, args, mistakes):
 
     ``mistakes`` is a list of (id, wrong_function, message) triples.
     """
-    for entry in mistakes:
-        mistake_id, wrong, message = entry if len(entry) == 3 else (OTHER, *entry)
+    for mistake_id, wrong, message in mistakes:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             try:

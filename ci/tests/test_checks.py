@@ -26,8 +26,9 @@ def stub(*args):
 
 
 def _case(entry):
-    """(wrong answer, mistake id or None, fragment of the message)."""
-    return entry if len(entry) == 3 else (entry[0], None, entry[1])
+    """(wrong answer, mistake id, fragment of the message)."""
+    assert len(entry) == 3, f"a typical mistake is (wrong answer, mistake id, fragment of its message): {entry!r}"
+    return entry
 
 
 # Return values of the wrong kind: every check must fail them with a message, never raise or pass.
@@ -108,8 +109,14 @@ def test_typical_mistake_gets_its_own_message(exercise, wrong, mistake_id, fragm
     assert result.status == FAILED, f"{exercise}: a wrong answer passed"
     assert fragment in result.message, result.message
     assert not result.mistake.endswith(CHECK_ERROR), result.message
-    if mistake_id is not None:
-        assert result.mistake == f"{exercise}/{mistake_id}", result.message
+    assert result.mistake == f"{exercise}/{mistake_id}", result.message
+
+
+@pytest.mark.parametrize("exercise", sorted(MISTAKES))
+def test_at_least_four_named_mistakes(exercise):
+    """Cases with id "other" test the message for an answer the check cannot name; they do not count."""
+    named = {_case(c)[1] for c in MISTAKES[exercise]} - {"other"}
+    assert len(named) >= 4, f"{exercise} names only {sorted(named)}"
 
 
 @pytest.mark.parametrize("exercise", sorted(MISTAKES))
