@@ -3,7 +3,8 @@
 Row convention throughout (as in the Transformer paper): a sequence is an array
 of shape ``(n, d)`` with one token per row, and ``Q = X @ W_q``. Every function
 here is numerically stable: no overflow for large scores, no ``nan`` for masked
-entries, no division by zero for a tiny sigma.
+entries, no division by zero for a tiny sigma. (The one ``nan`` is on purpose: the
+cosine of a zero vector, which has no direction, in ``cosine_scores``.)
 
 A chapter always writes its own maths out in its cells; these are the versions
 that the checks compare a student's answer against, and that later chapters use
