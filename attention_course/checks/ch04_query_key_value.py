@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import reference as ref
 from ..i18n import tr
-from .core import Mistake, as_array, as_pair, call, close, diagnose, fmt, register
+from .core import Mistake, as_array, as_pair, call, check_weights, close, diagnose, fmt, register, scaling_mistakes
 
 _RNG = np.random.default_rng(4)
 N, M, D_K, D_V = 3, 4, 5, 2
@@ -24,20 +24,7 @@ def _softmax(x, axis=-1):
 
 def _scaling_mistakes(desc):
     """(id, divisor, message) for every wrong way to scale the scores, given the sizes of the test case."""
-    return [
-        ("unscaled", 1.0, tr("{desc}: the scores were not divided by √d_k (here √{d_k}).", desc=desc, d_k=D_K)),
-        ("divided-by-d_k", D_K, tr("{desc}: you divided by d_k = {d_k}; divide by its square root, √d_k.",
-                                   desc=desc, d_k=D_K)),
-        ("sqrt-n", np.sqrt(N), tr("{desc}: you divided by √{n}, the square root of the number of queries; the scale "
-                                  "is √d_k, the length of one query or key vector (here √{d_k}).", desc=desc, n=N,
-                                  d_k=D_K)),
-        ("sqrt-m", np.sqrt(M), tr("{desc}: you divided by √{m}, the square root of the number of keys; the scale is "
-                                  "√d_k, the length of one query or key vector (here √{d_k}).", desc=desc, m=M,
-                                  d_k=D_K)),
-        ("sqrt-d_v", np.sqrt(D_V), tr("{desc}: you divided by √{d_v}, the square root of d_v (the values' size); the "
-                                      "scores are dot products of queries and keys, so the scale is √d_k (here √{d_k}).",
-                                      desc=desc, d_v=D_V, d_k=D_K)),
-    ]
+    return scaling_mistakes(desc, D_K, n=N, m=M, d_v=D_V)
 
 
 @register("4.1", "attend")
@@ -66,7 +53,7 @@ def check_attend(attend):
             continue
         diagnose(got, (q, K, V), [
             *((mistake_id, lambda q, K, V, s=s: _softmax(K @ q / s) @ V, message)
-              for mistake_id, s, message in _scaling_mistakes(desc)),
+              for mistake_id, s, message in scaling_mistakes(desc, D_K, m=M, d_v=D_V)),
             ("no-softmax", lambda q, K, V: (K @ q / np.sqrt(D_K)) @ V,
              tr("{desc}: the scores were used as weights without softmax.", desc=desc)),
             ("unnormalised", lambda q, K, V: np.exp(K @ q / np.sqrt(D_K)) @ V,
@@ -127,14 +114,7 @@ def check_sdpa(scaled_dot_product_attention):
         if close(out, expected_out) and close(weights, expected_w):
             continue
         diagnose(out, (Q, K, V, mask), _sdpa_mistakes(desc))
-        if not close(weights.sum(axis=-1), np.ones(N)):
-            raise Mistake("rows-not-normalised", tr("{desc}: each row of the weights should sum to 1; yours sum to "
-                                                    "{sums}.", desc=desc, sums=fmt(weights.sum(axis=-1))))
-        if close(out, expected_out):
-            raise Mistake("weights-not-used", tr("{desc}: the output is right but the weights returned are not the "
-                                                 "ones used; return the softmax weights (after masking).", desc=desc))
-        raise Mistake(tr("{desc}: the output {got} differs from the expected {expected}.", desc=desc, got=fmt(out),
-                         expected=fmt(expected_out)))
+        check_weights(desc, out, weights, expected_out, expected_w)
     return tr("(output, weights) with weights softmax(Q Kᵀ / √d_k) row by row, the mask applied before the softmax.")
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from .. import reference as ref
 from ..data import S1, S2, embed, hand_projections
 from ..i18n import tr
-from .core import Mistake, as_pair, call, close, diagnose, fmt, register, short_repr
+from .core import Mistake, as_pair, call, check_weights, close, diagnose, fmt, register, scaling_mistakes, short_repr
 
 _RNG = np.random.default_rng(5)
 X_RANDOM = _RNG.normal(size=(5, 4)) * 1.5  # n = 5 tokens, d = 4
@@ -69,18 +69,7 @@ def check_self_attention(self_attention):
              tr("{desc}: the output is X itself; it should be the weights times X, each token a weighted average "
                 "of the sentence.", desc=desc)),
         ])
-        if close(out, expected_out) and close(weights, expected_w.T):
-            raise Mistake("weights-transposed", tr("{desc}: the output is right but the weights returned are "
-                                                   "transposed: row i holds how much token i attends to each token.",
-                                                   desc=desc))
-        if not close(weights.sum(axis=-1), np.ones(n)):
-            raise Mistake("rows-not-normalised", tr("{desc}: each row of the weights should sum to 1; yours sum to "
-                                                    "{sums}.", desc=desc, sums=fmt(weights.sum(axis=-1))))
-        if close(out, expected_out):
-            raise Mistake("weights-not-used", tr("{desc}: the output is right but the weights returned are not the "
-                                                 "ones used; return the softmax weights.", desc=desc))
-        raise Mistake(tr("{desc}: the output {got} differs from softmax(X Xᵀ / √d) X = {expected}.", desc=desc,
-                         got=fmt(out), expected=fmt(expected_out)))
+        check_weights(desc, out, weights, expected_out, expected_w)
     return tr("softmax(X Xᵀ / √d) X, with one row of weights per token.")
 
 
@@ -94,19 +83,7 @@ def _qkv(X, Wq, Wk, Wv, divisor=None, axis=-1):
 
 def _qkv_mistakes(desc, n, d, d_k, d_v):
     sdpa = ref.scaled_dot_product_attention
-    scaling = [
-        ("unscaled", 1.0, tr("{desc}: the scores Q Kᵀ were not divided by √d_k (here √{d_k}).", desc=desc, d_k=d_k)),
-        ("divided-by-d_k", d_k, tr("{desc}: you divided by d_k = {d_k}; divide by its square root, √d_k.", desc=desc,
-                                   d_k=d_k)),
-        ("sqrt-d_model", np.sqrt(d), tr("{desc}: you divided by √{d}, the square root of d_model (the width of X); "
-                                        "the scores are dot products of the projected queries and keys, of length "
-                                        "d_k, so the scale is √d_k (here √{d_k}).", desc=desc, d=d, d_k=d_k)),
-        ("sqrt-n", np.sqrt(n), tr("{desc}: you divided by √{n}, the square root of the number of tokens; the scale "
-                                  "is √d_k, the length of one query or key (here √{d_k}).", desc=desc, n=n, d_k=d_k)),
-        ("sqrt-d_v", np.sqrt(d_v), tr("{desc}: you divided by √{d_v}, the square root of d_v (the values' width); the "
-                                      "scores compare queries with keys, so the scale is √d_k (here √{d_k}).",
-                                      desc=desc, d_v=d_v, d_k=d_k)),
-    ]
+    scaling = scaling_mistakes(desc, d_k, d_model=d, tokens=n, d_v=d_v)
     # a divisor that coincides with the right one (a square case) is no mistake there
     mistakes = [(i, lambda X, a, b, c, s=s: _qkv(X, a, b, c, divisor=s), m) for i, s, m in scaling
                 if not np.isclose(s, np.sqrt(d_k))]
@@ -161,18 +138,7 @@ def check_self_attention_qkv(self_attention_qkv):
         out, weights = as_pair(result, desc, _names(), shapes=((n, d_v), (n, n)))
         if close(out, expected_out) and close(weights, expected_w):
             continue
-        if close(out, expected_out) and close(weights, expected_w.T):
-            raise Mistake("weights-transposed", tr("{desc}: the output is right but the weights returned are "
-                                                   "transposed: row i holds how much token i attends to each token.",
-                                                   desc=desc))
-        if not close(weights.sum(axis=-1), np.ones(n)):
-            raise Mistake("rows-not-normalised", tr("{desc}: each row of the weights should sum to 1; yours sum to "
-                                                    "{sums}.", desc=desc, sums=fmt(weights.sum(axis=-1))))
-        if close(out, expected_out):
-            raise Mistake("weights-not-used", tr("{desc}: the output is right but the weights returned are not the "
-                                                 "ones used; return the softmax weights.", desc=desc))
-        raise Mistake(tr("{desc}: the output {got} differs from the expected {expected}.", desc=desc, got=fmt(out),
-                         expected=fmt(expected_out)))
+        check_weights(desc, out, weights, expected_out, expected_w)
     return tr("Q = X W_q, K = X W_k, V = X W_v, then softmax(Q Kᵀ / √d_k) V, scaled by the keys' width d_k.")
 
 

@@ -12,7 +12,8 @@ import numpy as np
 from .. import reference as ref
 from ..data import S2, embed, two_head_projections
 from ..i18n import tr
-from .core import Mistake, as_array, as_pair, call, close, diagnose, expect_raises, fmt, register, short_repr
+from .core import (Mistake, as_array, as_pair, call, close, diagnose, expect_raises, fmt, register, scaling_mistakes,
+                   short_repr)
 
 _RNG = np.random.default_rng(6)
 X8 = _RNG.normal(size=(5, 8))  # n = 5 tokens, d_model = 8: 2 or 4 heads
@@ -131,21 +132,7 @@ def _mha_mistakes(desc, n, d_model, h, mask):
     def variant(**kw):
         return lambda X, Wq, Wk, Wv, Wo, m: _mha(X, Wq, Wk, Wv, Wo, h, m, **kw)
 
-    scaling = [
-        ("unscaled", 1.0, tr("{desc}: the scores were not divided by √d_k (here √{d_k}, the width of one head).",
-                             desc=desc, d_k=d_k)),
-        ("divided-by-d_k", d_k, tr("{desc}: you divided by d_k = {d_k}; divide by its square root, √d_k.", desc=desc,
-                                   d_k=d_k)),
-        ("sqrt-d_model", np.sqrt(d_model), tr("{desc}: the scores were divided by √d_model = √{d_model}; each head "
-                                              "compares queries and keys of d_k = {d_k} numbers, so it divides by its "
-                                              "own √d_k = √{d_k}.", desc=desc, d_model=d_model, d_k=d_k)),
-        ("sqrt-n", np.sqrt(n), tr("{desc}: the scores were divided by √{n}, the square root of the number of tokens; "
-                                  "each head divides by √d_k = √{d_k}, the width of its queries and keys.", desc=desc,
-                                  n=n, d_k=d_k)),
-        ("sqrt-h", np.sqrt(h), tr("{desc}: the scores were divided by √{h}, the square root of the number of heads; "
-                                  "each head divides by √d_k = √{d_k}, the width of its queries and keys.", desc=desc,
-                                  h=h, d_k=d_k)),
-    ]
+    scaling = scaling_mistakes(desc, d_k, d_model=d_model, tokens=n, h=h)
     mistakes = [(i, variant(divisor=s), m) for i, s, m in scaling if not np.isclose(s, np.sqrt(d_k))]
     mistakes += [
         ("no-w_o", variant(wo="none"),

@@ -321,6 +321,62 @@ def diagnose(got, args, mistakes):
             raise Mistake(mistake_id, message)
 
 
+def _size_name(size):
+    """What a wrong divisor's size is, for messages (each a literal template, so it can be translated)."""
+    if size == "n":
+        return tr("the number of queries")
+    if size == "tokens":
+        return tr("the number of tokens")
+    if size == "m":
+        return tr("the number of keys")
+    if size == "d_model":
+        return tr("d_model, the width of X")
+    if size == "d_v":
+        return tr("d_v, the width of the values")
+    if size == "h":
+        return tr("the number of heads")
+    raise ValueError(size)
+
+
+def scaling_mistakes(desc, d_k, **sizes):
+    """The typical wrong scalings of attention scores, as (id, divisor, message) for ``diagnose``.
+
+    Always: no scaling ("unscaled") and d_k instead of √d_k ("divided-by-d_k"); then √size for every
+    wrong size given (``n``, ``tokens``, ``m``, ``d_model``, ``d_v``, ``h`` = its value in this test case),
+    with id "sqrt-<size>" ("tokens" counts as "sqrt-n"). A size equal to d_k is left out: there it is
+    no mistake. A check turns each divisor into the wrong function of its own arguments."""
+    found = [
+        ("unscaled", 1.0, tr("{desc}: the scores were not divided by √d_k, the width of one query or key "
+                             "(here √{d_k}).", desc=desc, d_k=d_k)),
+        ("divided-by-d_k", float(d_k), tr("{desc}: you divided by d_k = {d_k}; divide by its square root, √d_k.",
+                                          desc=desc, d_k=d_k)),
+    ]
+    for size, value in sizes.items():
+        if value != d_k:
+            found.append((f"sqrt-{'n' if size == 'tokens' else size}", float(np.sqrt(value)),
+                          tr("{desc}: you divided by √{value}, the square root of {what}; the scale is √d_k, the "
+                             "width of one query or key (here √{d_k}).", desc=desc, value=value,
+                             what=_size_name(size), d_k=d_k)))
+    return found
+
+
+def check_weights(desc, out, weights, expected_out, expected_weights):
+    """After the output was diagnosed: name what is wrong with returned attention weights (transposed, rows
+    that do not sum to 1, not the weights used), or say that the output differs. Always raises."""
+    if close(out, expected_out) and close(weights, np.swapaxes(expected_weights, -1, -2)):
+        raise Mistake("weights-transposed", tr("{desc}: the output is right but the weights are transposed: row i "
+                                               "holds how much query i attends to each key.", desc=desc))
+    sums = weights.sum(axis=-1)
+    if not close(sums, np.ones(sums.shape)):
+        raise Mistake("rows-not-normalised", tr("{desc}: each row of the weights should sum to 1; yours sum to "
+                                                "{sums}.", desc=desc, sums=fmt(sums)))
+    if close(out, expected_out):
+        raise Mistake("weights-not-used", tr("{desc}: the output is right but the weights returned are not the ones "
+                                             "used; return the softmax weights.", desc=desc))
+    raise Mistake(tr("{desc}: the output {got} differs from the expected {expected}.", desc=desc, got=fmt(out),
+                     expected=fmt(expected_out)))
+
+
 def as_bool_mask(value, desc, n):
     """The answer as a boolean (n, n) mask, or a Mistake (None, wrong shape, numbers instead of booleans)."""
     _check_none(value, desc)

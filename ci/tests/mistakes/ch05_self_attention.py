@@ -62,7 +62,7 @@ MISTAKES = {
         (lambda X, a, b, c: _qkv(X, a, b, c, "d_k, no root"), "divided-by-d_k", "its square root"),
         (lambda X, a, b, c: _qkv(X, a, b, c, "d_model"), "sqrt-d_model", "d_model"),
         (lambda X, a, b, c: _qkv(X, a, b, c, "n"), "sqrt-n", "number of tokens"),
-        (lambda X, a, b, c: _qkv(X, a, b, c, "d_v"), "sqrt-d_v", "the values' width"),
+        (lambda X, a, b, c: _qkv(X, a, b, c, "d_v"), "sqrt-d_v", "the width of the values"),
         (lambda X, a, b, c: sdpa(X @ a, X @ a, X @ a), "one-matrix", "one matrix (W_q)"),
         (lambda X, a, b, c: sdpa(X @ a, X @ b, X), "values-not-projected", "the values are X itself"),
         (lambda X, a, b, c: sdpa(X @ a, X @ b, X @ b), "values-from-w_k", "projected with W_k"),
