@@ -160,6 +160,11 @@ def short_repr(x, limit=80):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _cut(text, limit):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def fmt(x, digits=4):
     """A short, readable rendering of a number or array for messages (never raises)."""
     if isinstance(x, (bool, np.bool_)):
@@ -191,7 +196,7 @@ def call(fn, *args, desc):
         raise
     except Exception as e:  # the student's code raised: say where and what
         raise Mistake("raised", tr("{desc} raised {error}: {text}", desc=desc, error=type(e).__name__,
-                                   text=short_repr(str(e), 200).strip("'\""))) from None
+                                   text=_cut(str(e), 200))) from None
     for original, copy in zip(args, copies):
         if isinstance(original, np.ndarray) and not np.array_equal(original, copy, equal_nan=True):
             raise Mistake("mutated-input", tr("{desc} changed its input array in place; work on a copy (or build a "
