@@ -80,6 +80,9 @@ def _sdpa_mistakes(desc):
         ("mask-after-softmax", lambda Q, K, V, m: (_softmax(Q @ K.T / np.sqrt(D_K)) * (1 if m is None else m)) @ V,
          tr("{desc}: the mask was applied after the softmax (the weights were zeroed, so rows no longer sum to 1). "
             "Set masked scores to -inf *before* the softmax.", desc=desc)),
+        ("masked-to-zero", lambda Q, K, V, m: _softmax(Q @ K.T / np.sqrt(D_K) * (1 if m is None else m)) @ V,
+         tr("{desc}: the masked scores were set to 0, but exp(0) = 1, so the masked keys still get weight. A blocked "
+            "score must become -inf before the softmax: exp(-inf) = 0.", desc=desc)),
         ("mask-ignored", lambda Q, K, V, m: _softmax(Q @ K.T / np.sqrt(D_K)) @ V,
          tr("{desc}: the mask was ignored; where mask is False, the score must become -inf before the softmax.",
             desc=desc)),

@@ -9,12 +9,13 @@ from attention_course import reference as ref
 sm = ref.softmax
 sdpa = ref.scaled_dot_product_attention
 
-def _attn(Q, K, V, mask=None, scale="d_k", axis=-1, after=False, invert=False, ignore=False, renorm=False):
+def _attn(Q, K, V, mask=None, scale="d_k", axis=-1, after=False, invert=False, ignore=False, renorm=False,
+          blocked=-np.inf):
     divisor = {"d_k": np.sqrt(Q.shape[1]), "none": 1.0, "n": np.sqrt(Q.shape[0]), "m": np.sqrt(K.shape[0]),
                "d_v": np.sqrt(V.shape[1]), "d_k, no root": Q.shape[1]}[scale]
     s = Q @ K.T / divisor
     if mask is not None and not (after or ignore or renorm):
-        s = np.where(~mask if invert else mask, s, -np.inf)
+        s = np.where(~mask if invert else mask, s, blocked)
     w = sm(s, axis=axis)
     if mask is not None and (after or renorm):
         w = w * mask
@@ -53,6 +54,10 @@ MISTAKES = {
         (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, scale="d_v"), "sqrt-d_v", "the width of the values"),
         (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, axis=0), "axis-0", "down the columns"),
         (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, after=True), "mask-after-softmax", "after the softmax"),
+        (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, blocked=0.0), "masked-to-zero", "exp(0) = 1"),
+        (lambda Q, K, V, mask=None: (lambda w: (w @ V, w))(sm(Q @ K.T / np.sqrt(Q.shape[1])
+                                                                * (1 if mask is None else mask))),
+         "masked-to-zero", "exp(0) = 1"),  # scores * mask
         (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, ignore=True), "mask-ignored", "the mask was ignored"),
         (lambda Q, K, V, mask=None: _attn(Q, K, V, mask, invert=True), "mask-inverted", "inverted"),
         (lambda Q, K, V, mask=None: (lambda o, w: (o, w.T))(*_attn(Q, K, V, mask)), "weights-transposed",
