@@ -87,10 +87,15 @@ def _qkv_mistakes(desc, n, d, d_k, d_v):
     # a divisor that coincides with the right one (a square case) is no mistake there
     mistakes = [(i, lambda X, a, b, c, s=s: _qkv(X, a, b, c, divisor=s), m) for i, s, m in scaling
                 if not np.isclose(s, np.sqrt(d_k))]
+    same_q_k = tr("{desc}: the queries and the keys were made with the same matrix; they are two projections, "
+                  "Q = X @ W_q and K = X @ W_k (with one matrix the scores come out symmetric: token i scores token j "
+                  "exactly as j scores i).", desc=desc)
     return mistakes + [
         ("one-matrix", lambda X, a, b, c: sdpa(X @ a, X @ a, X @ a)[0],
          tr("{desc}: one matrix (W_q) made the queries, the keys and the values; each role has its own: "
             "Q = X @ W_q, K = X @ W_k, V = X @ W_v.", desc=desc)),
+        ("same-w-q-k", lambda X, a, b, c: sdpa(X @ a, X @ a, X @ c)[0], same_q_k),  # W_q for both
+        ("same-w-q-k", lambda X, a, b, c: sdpa(X @ b, X @ b, X @ c)[0], same_q_k),  # W_k for both
         ("values-not-projected", lambda X, a, b, c: sdpa(X @ a, X @ b, X)[0],
          tr("{desc}: the values are X itself (the output has X's width); project them too: V = X @ W_v.", desc=desc)),
         ("values-from-w_k", lambda X, a, b, c: sdpa(X @ a, X @ b, X @ b)[0],
@@ -145,14 +150,16 @@ def check_self_attention_qkv(self_attention_qkv):
 # --- 5.3 ---------------------------------------------------------------------------------------
 
 TOKENS = ["a", "b", "c", "d", "e"]
-# Row "c": its own weight is the largest. Row "b": its own weight is not. The right answer, the word
-# itself, the smallest weight, the column's largest and the second-largest of the row are different
-# tokens in each case, so every mistake gives its own answer.
-WEIGHTS = np.array([[0.30, 0.10, 0.50, 0.05, 0.05],
-                    [0.35, 0.25, 0.05, 0.30, 0.05],
-                    [0.10, 0.15, 0.40, 0.05, 0.30],
+# Row "c": its own weight is the largest, and the right answer ("e") lies past it. Row "b": its own weight
+# is not the largest. In row "c" the right answer, the word itself, the smallest weight, the column's
+# largest and the argmax of the row with its own entry deleted (np.delete, then that index used in tokens:
+# "d") are five different tokens; the second-largest of the row shows in row "b". So every mistake
+# gives its own answer.
+WEIGHTS = np.array([[0.40, 0.30, 0.10, 0.15, 0.05],
+                    [0.30, 0.20, 0.25, 0.15, 0.10],
+                    [0.05, 0.15, 0.40, 0.12, 0.28],
                     [0.05, 0.10, 0.10, 0.60, 0.15],
-                    [0.10, 0.30, 0.30, 0.10, 0.20]])
+                    [0.10, 0.35, 0.15, 0.15, 0.25]])
 
 
 def _as_token(value, desc, tokens):
@@ -180,6 +187,13 @@ def _as_token(value, desc, tokens):
     return value
 
 
+def _index_shift_message(desc, word):
+    return tr("{desc}: after deleting the entry of {word!r} itself from its row, the indices past it shift by one, "
+              "so an index into the shortened row is one too small for the words after {word!r} (you got the token "
+              "just before the right one). Shift the index back, or keep the row whole and leave the word out "
+              "another way.", desc=desc, word=word)
+
+
 def _made_up_case(most_attended_word, word):
     desc = f"most_attended_word(['a', 'b', 'c', 'd', 'e'], w, {word!r})"
     got = _as_token(call(most_attended_word, list(TOKENS), WEIGHTS, word, desc=desc), desc, TOKENS)
@@ -197,6 +211,7 @@ def _made_up_case(most_attended_word, word):
          tr("{desc} returned the second-largest weight of the row, as if the word's own weight were always the "
             "largest; here it is not ({own} in row {word!r}). Leave the word's own position out, then take the "
             "largest.", desc=desc, own=fmt(row[i]), word=word)),
+        ("index-shift", TOKENS[int(np.argmax(np.delete(row, i)))], _index_shift_message(desc, word)),
         ("argmin", TOKENS[int(np.argmin(np.where(others, row, np.inf)))],
          tr("{desc} returned the word with the *smallest* weight in the row; the most attended word has the "
             "largest (argmax).", desc=desc)),
@@ -222,6 +237,9 @@ def check_most_attended_word(most_attended_word):
     if got == "苹果":
         raise Mistake("included-itself", tr("{desc} returned 苹果 itself: we want the *context* word it attends to "
                                             "most, so leave its own position out.", desc=desc))
+    i = S2.index("苹果")
+    if got != expected and got == S2[int(np.argmax(np.delete(weights[i], i)))]:
+        raise Mistake("index-shift", _index_shift_message(desc, "苹果"))
     if got != expected:
         raise Mistake(tr("{desc} returned {got!r}, which does not have the largest weight in 苹果's row (苹果 itself "
                          "left out).", desc=desc, got=got))
