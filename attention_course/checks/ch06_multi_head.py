@@ -7,6 +7,8 @@ reshape in the wrong order cannot pass by a coincidence of shapes; h = 3 must be
 h = 2 (d_k = 4) or h = 4 (d_k = 2), with and without a causal mask: n ≠ d_model ≠ d_k ≠ h, so
 √d_model, √n or a head-count slip cannot pass for the per-head √d_k.
 """
+import re
+
 import numpy as np
 
 from .. import reference as ref
@@ -86,8 +88,28 @@ def check_split_heads(split_heads):
                                         "what is wrong. Check d_model % n_heads first and raise a ValueError that says "
                                         "n_heads does not divide d_model.", desc=desc,
                                         text=short_repr(str(outcome.value), 60)))
+    text = str(outcome.value).strip()
+    if not text:
+        raise Mistake("vague-error", tr("{desc} raised a ValueError without a message, so the user cannot tell what is "
+                                        "wrong. Say it in the message: the number of heads (3) does not divide "
+                                        "d_model (8).", desc=desc))
+    if not _says_what_is_wrong(text):
+        raise Mistake("vague-error", tr("{desc} raised ValueError({text}), which does not say what is wrong. Say it in "
+                                        "the message: the number of heads (3) does not divide d_model (8).",
+                                        desc=desc, text=short_repr(text, 60)))
     return tr("(n, d_model) → reshape (n, h, d_k) → transpose to (h, n, d_k); a head count that does not divide is "
               "refused.")
+
+
+def _says_what_is_wrong(text):
+    """Does a refusal's message name the problem: the heads, the division, d_model, or both numbers 3 and 8?"""
+    lower = text.lower()
+    # the Chinese for "head" (tou) and "divides" (zhengchu, chujin) as escapes: they are matched, never shown,
+    # so the widget font (the characters the package displays) need not hold them
+    chinese = ("\u5934", "\u6574\u9664", "\u9664\u5c3d")
+    if any(word in lower for word in ("head", "divi", "d_model", "multiple", *chinese)):
+        return True
+    return bool(re.search(r"(?<!\d)3(?!\d)", text) and re.search(r"(?<!\d)8(?!\d)", text))
 
 
 def _shape(value):
@@ -146,6 +168,11 @@ def _mha_mistakes(desc, n, d_model, h, mask):
         ("strided-split", variant(split="strided"),
          tr("{desc}: head i got every h-th column of Q, K and V; it should get the block of columns i·d_k … "
             "(i+1)·d_k − 1. Reshape to (n, h, d_k), not (n, d_k, h).", desc=desc)),
+        ("plain-split-and-join", variant(split="plain", join="plain"),
+         tr("{desc}: Q, K and V were split with a plain reshape to (h, n, d_k) and the heads joined with a plain "
+            "reshape back to (n, d_model); the two reshapes undo each other, but in between each 'head' held pieces "
+            "of different tokens. Split with reshape (n, h, d_k) and a transpose, and transpose back before the "
+            "join.", desc=desc)),
         ("plain-join", variant(join="plain"),
          tr("{desc}: the heads were joined with a plain reshape of (h, n, d_k) to (n, d_model), which mixes tokens; "
             "transpose back to (n, h, d_k) first, then reshape.", desc=desc)),
@@ -176,10 +203,28 @@ def _mha_mistakes(desc, n, d_model, h, mask):
     return mistakes
 
 
+def _call_mha(multi_head_attention, X, Ws, h, mask, desc):
+    """Call the student's function; a matmul error on (h, n, d_k) heads gets a hint about K.T on a 3-D array."""
+    n, d_model = X.shape
+    try:
+        return call(multi_head_attention, X, *Ws, h, mask, desc=desc)
+    except Mistake as mistake:
+        # Q (h, n, d_k) @ K.T, where K.T is (d_k, n, h), or Q @ K untransposed: the core sizes n and d_k clash
+        if mistake.id == "raised" and "mismatch" in mistake.message and \
+                f"size {n} is different from {d_model // h}" in mistake.message:
+            raise Mistake("transpose-3d", tr("{message} — the keys of all heads, K of shape (h, n, d_k), need their "
+                                             "last two axes swapped for Q Kᵀ, and K.T reverses *all* axes of a 3-D "
+                                             "array (giving (d_k, n, h)): use np.swapaxes(K, -1, -2), or "
+                                             "K.transpose(0, 2, 1). A chapter 04 attention written with K.T does "
+                                             "not work on heads; the course's scaled_dot_product_attention does.",
+                                             message=mistake.message)) from None
+        raise
+
+
 def _mha_case(multi_head_attention, X, Ws, h, mask, label):
     n, d_model = X.shape
     desc = f"multi_head_attention({label})"
-    result = call(multi_head_attention, X, *Ws, h, mask, desc=desc)
+    result = _call_mha(multi_head_attention, X, Ws, h, mask, desc)
     out, weights = as_pair(result, desc, (tr("output"), tr("weights")))  # the kind of answer first; shapes below
     expected_out, expected_w = ref.multi_head_attention(X, *Ws, h, mask=mask)
     if not close(out, expected_out):
@@ -207,16 +252,17 @@ def _mha_case(multi_head_attention, X, Ws, h, mask, label):
 
 @register("6.2", "multi_head_attention")
 def check_multi_head_attention(multi_head_attention):
-    cases = [(embed(S2), two_head_projections(), 2, None, "X2, *two_head_projections(), 2"),
-             (X8, W8, 2, None, "X (5×8), W_q, W_k, W_v, W_o, 2"),
-             (X8, W8, 4, None, "X (5×8), W_q, W_k, W_v, W_o, 4"),
-             (X8, W8, 4, ref.causal_mask(5), "X (5×8), W_q, W_k, W_v, W_o, 4, mask=causal_mask(5)")]
+    # each label shows the call as it is made: seven arguments, the mask (or None) passed by position
+    cases = [(embed(S2), two_head_projections(), 2, None, "X2, *two_head_projections(), 2, None"),
+             (X8, W8, 2, None, "X (5×8), W_q, W_k, W_v, W_o, 2, None"),
+             (X8, W8, 4, None, "X (5×8), W_q, W_k, W_v, W_o, 4, None"),
+             (X8, W8, 4, ref.causal_mask(5), "X (5×8), W_q, W_k, W_v, W_o, 4, causal_mask(5)")]
     for X, Ws, h, mask, label in cases:
         _mha_case(multi_head_attention, X, Ws, h, mask, label)
     # one head is single-head attention followed by W_o
     W_q, W_k, W_v, W_o = W8
-    desc = "multi_head_attention(X (5×8), W_q, W_k, W_v, W_o, 1)"
-    out, _ = as_pair(call(multi_head_attention, X8, *W8, 1, None, desc=desc), desc, (tr("output"), tr("weights")),
+    desc = "multi_head_attention(X (5×8), W_q, W_k, W_v, W_o, 1, None)"
+    out, _ = as_pair(_call_mha(multi_head_attention, X8, W8, 1, None, desc), desc, (tr("output"), tr("weights")),
                      shapes=((5, 8), (1, 5, 5)))
     single, _ = ref.scaled_dot_product_attention(X8 @ W_q, X8 @ W_k, X8 @ W_v)
     if not close(out, single @ W_o):

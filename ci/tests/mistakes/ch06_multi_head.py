@@ -19,9 +19,9 @@ def _split(M, h, how="right"):
     return M.reshape(n, h, d // h).transpose(1, 0, 2)
 
 
-def _split_checked(X, h, how="right"):
+def _split_checked(X, h, how="right", message="n_heads does not divide d_model"):
     if X.shape[1] % h:
-        raise ValueError("n_heads does not divide d_model")
+        raise ValueError(message)
     return _split(X, h, how)
 
 
@@ -40,6 +40,21 @@ def _mha(X, Wq, Wk, Wv, Wo, h, mask=None, split="right", join="right", scale="d_
         heads = heads[::-1]
     concat = heads.reshape(n, d) if join == "plain" else heads.transpose(1, 0, 2).reshape(n, d)
     return (concat @ Wo if wo == "right" or wo is True else concat @ Wo.T if wo == "T" else concat), w
+
+
+def _sdpa_2d(Q, K, V, mask=None):
+    """Chapter 04's attention written for one (n, d_k) matrix: K.T reverses every axis of a stack of heads."""
+    s = Q @ K.T / np.sqrt(Q.shape[-1])
+    if mask is not None:
+        s = np.where(mask, s, -np.inf)
+    w = sm(s)
+    return w @ V, w
+
+
+def _mha_with_2d_attention(X, Wq, Wk, Wv, Wo, h, mask=None):
+    n, d = X.shape
+    heads, w = _sdpa_2d(*(_split(X @ W, h) for W in (Wq, Wk, Wv)), mask)
+    return heads.transpose(1, 0, 2).reshape(n, d) @ Wo, w
 
 
 def _mha_after(X, Wq, Wk, Wv, Wo, h, mask=None):
@@ -73,6 +88,8 @@ MISTAKES = {
         (lambda X, h: _split(X, h) if X.shape[1] % h == 0 else {}[h], "wrong-exception", "raised KeyError"),
         (lambda X, h: X.reshape(len(X), h, X.shape[1] / h).transpose(1, 0, 2), "float-division", "integer division"),
         (lambda X, h: X, "wrong-shape", "should have shape (h, n, d_k)"),
+        (lambda X, h: _split_checked(X, h, message=""), "vague-error", "without a message"),
+        (lambda X, h: _split_checked(X, h, message="bad input"), "vague-error", "does not say what is wrong"),
     ],
     "6.2": [
         (lambda *a: _mha(*a, wo=False), "no-w_o", "not projected"),
@@ -85,6 +102,8 @@ MISTAKES = {
         (lambda *a: _mha(*a, split="plain"), "plain-split", "split with a plain reshape"),
         (lambda *a: _mha(*a, split="strided"), "strided-split", "every h-th column"),
         (lambda *a: _mha(*a, join="plain"), "plain-join", "joined with a plain reshape"),
+        (lambda *a: _mha(*a, split="plain", join="plain"), "plain-split-and-join", "the two reshapes undo each other"),
+        (_mha_with_2d_attention, "transpose-3d", "K.T reverses *all* axes"),
         (lambda *a: _mha(*a, reverse=True), "reversed-heads", "reverse order"),
         (lambda *a: _mha(*a, axis=0), "axis-heads", "across the heads"),
         (lambda *a: _mha(*a, axis=-2), "axis-columns", "down the columns"),
