@@ -2,7 +2,7 @@
 
 7.1 runs on (n, d) = (6, 4) and (50, 16): n ≠ d, so a transposed encoding shows, and 50 positions
 reach the slow pairs, so every wrong exponent gives different numbers. 7.2 and 7.3 build masks of
-several sizes (including n = 1 and a graph without edges).
+several sizes (including n = 1, a graph without edges, and one whose adjacency already has a self-loop).
 """
 import numpy as np
 
@@ -139,12 +139,17 @@ ADJ = np.array([[0, 1, 0, 0, 1],
                 [0, 1, 0, 1, 1],
                 [0, 0, 1, 0, 0],
                 [1, 0, 1, 0, 0]])
+# 4 nodes in a chain, and node 2 with a self-loop already in the adjacency (A[2, 2] = 1): it must stay True
+ADJ_LOOP = np.array([[0, 1, 0, 0],
+                     [1, 0, 1, 0],
+                     [0, 1, 1, 1],
+                     [0, 0, 1, 0]])
 
 
 @register("7.3", "graph_mask")
 def check_graph_mask(graph_mask):
     for adj, label in [(ADJ, tr("A (5 nodes)")), (ADJ.astype(bool), "A.astype(bool)"),
-                       (np.zeros((3, 3), int), tr("no edges"))]:
+                       (np.zeros((3, 3), int), tr("no edges")), (ADJ_LOOP, tr("A (4 nodes, node 2 with a self-loop)"))]:
         n = len(adj)
         desc = f"graph_mask({label})"
         got = as_bool_mask(call(graph_mask, adj, desc=desc), desc, n)
@@ -156,6 +161,14 @@ def check_graph_mask(graph_mask):
             raise Mistake("no-self-loops", tr("{desc} has no self-loops: a node must also attend to itself (True on "
                                               "the diagonal). Otherwise a node forgets its own features, and a node "
                                               "with no edges sees nothing.", desc=desc))
+        loops = np.flatnonzero(np.diag(A))
+        if loops.size and np.array_equal(got, expected & ~np.diag(np.diag(A))):
+            raise Mistake("self-loop-dropped", tr("{desc} blocks node {i} from itself, although the adjacency already "
+                                                  "has a self-loop there (adjacency[{i}, {i}] = 1). Adding the "
+                                                  "identity makes that entry 2, so (A + I) == 1 is False there, and "
+                                                  "XOR turns 1 and 1 into 0. The diagonal is True whatever the "
+                                                  "adjacency says: combine the edges and the diagonal with a logical "
+                                                  "or.", desc=desc, i=int(loops[0])))
         if np.array_equal(got, ~A) or np.array_equal(got, ~expected):
             raise Mistake("inverted", tr("{desc} is inverted: True where an edge joins i and j (and on the diagonal).",
                                          desc=desc))

@@ -98,6 +98,8 @@ MISTAKES = {
         (lambda A: (lambda B: B | (B.astype(int) @ B.astype(int) > 0))(np.asarray(A) != 0), "two-step",
          "neighbours of neighbours"),
         (lambda A: np.fill_diagonal(A, 1) or A.astype(bool), "mutated-input", "changed its input"),
+        (lambda A: (np.asarray(A) + np.eye(len(A))) == 1, "self-loop-dropped", "already has a self-loop"),
+        (lambda A: (np.asarray(A) != 0) ^ np.eye(len(A), dtype=bool), "self-loop-dropped", "already has a self-loop"),  # A XOR I
         (lambda A: (np.asarray(A) != 0) | np.eye(len(A), k=1, dtype=bool), "other", "should be True exactly"),
     ],
 }
