@@ -5,8 +5,14 @@ measurements repeatable. Memory is measured with ``tracemalloc`` (the bytes NumP
 deterministic — the same code on the same inputs allocates the same arrays, whatever else the machine
 is doing — so the tests assert on it. Time is measured on the wall clock (a fixed seed, the best of
 several repeats); it depends on the machine and its load, so it is only shown (in the chapter's
-ignored-output cells and by ``python -m attention_course.cost``), never asserted.
+ignored-output cells and by ``python -m attention_course.cost``), never asserted. Timings run NumPy's
+linear algebra on one thread (``one_blas_thread``): a second core that joins in at some sizes only, or
+is busy with another program, would otherwise bend the curve more than the n² does.
 """
+import contextlib
+import ctypes
+import glob
+import os
 import time
 import tracemalloc
 
@@ -15,13 +21,72 @@ import numpy as np
 from .reference import scaled_dot_product_attention
 
 
+def _openblas_libraries():
+    """Paths of the OpenBLAS libraries NumPy may have loaded: the one its wheels bundle (numpy.libs/ on
+    Linux and Windows, numpy/.dylibs/ on macOS), then, on Linux, any OpenBLAS mapped into this process."""
+    here = os.path.dirname(np.__file__)
+    paths = [p for pattern in ("../numpy.libs/*openblas*", ".dylibs/*openblas*")
+             for p in sorted(glob.glob(os.path.join(here, pattern)))]
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths += sorted({line.split()[-1] for line in maps if "openblas" in line.rsplit("/", 1)[-1].lower()})
+    except OSError:
+        pass
+    return list(dict.fromkeys(os.path.realpath(p) for p in paths))
+
+
+def _blas_thread_functions():
+    """(get, set) of OpenBLAS's number of threads, or None if NumPy uses another library (MKL,
+    Accelerate) or none was found. Loading an already loaded library returns the same one."""
+    for path in _openblas_libraries():
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("scipy_openblas", "openblas"):
+            for suffix in ("64_", ""):
+                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                set_ = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                if get is not None and set_ is not None:
+                    get.restype, get.argtypes, set_.argtypes = ctypes.c_int, [], [ctypes.c_int]
+                    return get, set_
+    return None
+
+
+def blas_threads():
+    """How many threads NumPy's linear algebra (OpenBLAS) may use now, or None if that cannot be told."""
+    functions = _blas_thread_functions()
+    return None if functions is None else functions[0]()
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Inside the ``with`` block, NumPy's matrix products run on one thread; afterwards as before.
+
+    Yields True if that was done, False if NumPy's library offers no way to (nothing changes then).
+    Timings use it so that they measure the work, not how many cores happened to be free."""
+    functions = _blas_thread_functions()
+    if functions is None:
+        yield False
+        return
+    get, set_ = functions
+    before = get()
+    set_(1)
+    try:
+        yield True
+    finally:
+        set_(before)
+
+
 def best_time(fn, repeats=3):
-    """The shortest of ``repeats`` wall-clock timings of fn() in seconds (the least disturbed run)."""
+    """The shortest of ``repeats`` wall-clock timings of fn() in seconds (the least disturbed run), with
+    NumPy's linear algebra on one thread."""
     best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
+    with one_blas_thread():
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t0)
     return best
 
 
@@ -34,12 +99,13 @@ def time_attention(ns, d=64, repeats=3, seed=10, attention=scaled_dot_product_at
     """Seconds for attention(Q, K, V) on random (n, d) inputs, for each n: the best of ``repeats`` runs.
 
     The repeats are interleaved (all sizes once, then all sizes again, ...), so that a busy moment of
-    the machine does not land on one size only and bend the fitted exponent."""
+    the machine does not land on one size only and bend the fitted exponent. One thread, as in best_time."""
     inputs = [random_qkv(n, d, seed) for n in ns]
     best = np.full(len(ns), np.inf)
-    for _ in range(repeats):
-        for i, (Q, K, V) in enumerate(inputs):
-            best[i] = min(best[i], best_time(lambda: attention(Q, K, V), 1))
+    with one_blas_thread():
+        for _ in range(repeats):
+            for i, (Q, K, V) in enumerate(inputs):
+                best[i] = min(best[i], best_time(lambda: attention(Q, K, V), 1))
     return best
 
 

@@ -57,9 +57,9 @@ def loss_and_gradients(params, batch):
     do = np.outer(dz, params["w"])                        # (B, d)
     dp = np.einsum("bd,bld->bl", do, c["V"])              # (B, L)
     dV = np.einsum("bl,bd->bld", p, do)                   # (B, L, d)
-    ds = softmax_backward(p, dp) / np.sqrt(d)             # (B, L); 0 on padding, where p = 0
-    dq = np.einsum("bl,bld->bd", ds, c["K"])              # (B, d)
-    dK = np.einsum("bl,bd->bld", ds, c["q"])              # (B, L, d)
+    ds = softmax_backward(p, dp)                          # (B, L); 0 on padding, where p = 0
+    dq = np.einsum("bl,bld->bd", ds, c["K"]) / np.sqrt(d)  # (B, d): the scores are q · k / √d
+    dK = np.einsum("bl,bd->bld", ds, c["q"]) / np.sqrt(d)  # (B, L, d)
     grads["W_q"] = c["x_a"].T @ dq
     grads["W_k"] = np.einsum("bld,ble->de", X, dK)
     grads["W_v"] = np.einsum("bld,ble->de", X, dV)

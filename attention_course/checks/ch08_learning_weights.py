@@ -1,9 +1,14 @@
 """Checks for chapter 08: the softmax backward pass, and one training step.
 
 8.1 is tried on p of shapes (3, 5) and (2, 3, 4) — no axis has the length of another, so a sum over
-the wrong axis, a missing keepdims or a transpose cannot pass by a coincidence of shapes — and on a
-row with masked (zero) weights. 8.2 takes one step on 12 training sentences (B = 12, L = 10, d = 6).
+the wrong axis, a missing keepdims or a transpose cannot pass by a coincidence of shapes — on a row
+with masked (zero) weights, and on a 1-D p of 7 weights (no leading axes at all, which the task allows).
+An answer written for one number of axes (the n × n Jacobian of one row, a loop over the first axis, a
+sum over axis 1) is recognised by calling it again on fewer axes. 8.2 takes one step on 12 training
+sentences (B = 12, L = 10, d = 6).
 """
+import warnings
+
 import numpy as np
 
 from .. import learning
@@ -17,6 +22,8 @@ S2D = _RNG.normal(size=(3, 5)) * 2
 S3D = _RNG.normal(size=(2, 3, 4))
 G2D = _RNG.normal(size=(3, 5))
 G3D = _RNG.normal(size=(2, 3, 4))
+S1D = _RNG.normal(size=7) * 2
+G1D = _RNG.normal(size=7)
 
 
 def _numeric_softmax_grad(scores, grad_p, eps=1e-6):
@@ -50,6 +57,10 @@ def _softmax_backward_mistakes(desc):
         ("axis-0", lambda p, g: p * (g - np.sum(p * g, axis=0, keepdims=True)),
          tr("{desc}: the sum ran over the wrong axis (axis=0); softmax was taken along the last axis, so the sum "
             "runs along axis=-1, one sum per row.", desc=desc)),
+        ("axis-1", lambda p, g: p * (g - np.sum(p * g, axis=1, keepdims=True)),
+         tr("{desc}: the sum ran over axis 1 instead of the last axis. For a 2-D p the two are the same axis, but "
+            "this p has 3 axes and softmax was taken along the last one: sum along axis=-1, which is the last axis "
+            "whatever the number of leading axes.", desc=desc)),
         ("whole-array-sum", lambda p, g: p * (g - np.sum(p * g)),
          tr("{desc}: the sum ran over the whole array; each row has its own softmax, so each row needs its own sum "
             "(along axis=-1, keeping that axis so it lines up with p).", desc=desc)),
@@ -58,22 +69,84 @@ def _softmax_backward_mistakes(desc):
     ]
 
 
+def _np_shape(shape):
+    """A shape as NumPy writes it in its error messages: (3,5), or (3,) for one axis."""
+    return "(" + ",".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _right_on(softmax_backward, p, g):
+    """Does the answer give the right gradient (values and shape) for this p? Never raises."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            got = np.asarray(softmax_backward(p.copy(), g.copy()), dtype=float)
+    except Exception:
+        return False
+    return got.shape == p.shape and close(got, ref.softmax_backward(p, g))
+
+
+def _axes_mistake(softmax_backward, p, g, what):
+    """For an answer that failed on p: is it right with another number of axes? Then say so (raises), since
+    the task allows any number of leading axes. ``what`` says how it failed on p (the call included)."""
+    what = what.rstrip(" .")
+    n = p.shape[-1]
+    rows, row_grads = p.reshape(-1, n), g.reshape(-1, n)
+    if p.ndim == 1:
+        if _right_on(softmax_backward, p[None], g[None]):
+            raise Mistake("fixed-ndim", tr(
+                "{what}. Yet the same function is right when p has rows (shape (1, {n}) here, and the cases "
+                "before): it was written for a p with leading axes. A 1-D p has none, and the task allows that too: "
+                "work along the last axis only (axis=-1), without indexing or reshaping the leading ones.",
+                what=what, n=n))
+        return
+    if p.ndim > 2 and _right_on(softmax_backward, rows, row_grads):
+        raise Mistake("fixed-ndim", tr(
+            "{what}. Yet the same function is right for a 2-D p (the same rows as shape {rows}): it was written "
+            "for exactly one leading axis (a loop over p's first axis, or an index such as [:, None] that assumes two "
+            "axes). The task allows any number: work along the last axis only, e.g. with the vector form p ⊙ (g − Σ p g), the sum along axis=-1, which needs no "
+            "loop.", what=what, rows=rows.shape))
+    if all(_right_on(softmax_backward, r, rg) for r, rg in zip(rows, row_grads)):
+        raise Mistake("jacobian-one-row", tr(
+            "{what}. Yet the same function gives the right gradient for each row of p on its own (a 1-D p). "
+            "The n × n Jacobian, np.diag(p) − np.outer(p, p), is that of ONE row: given a p with rows, np.diag takes "
+            "the diagonal of the matrix and np.outer flattens it, and nothing lines up. Either go over the rows one "
+            "at a time, or use the vector form of section 3, p ⊙ (g − Σ p g) with the sum along the last axis, which "
+            "works for any number of leading axes.", what=what))
+
+
 @register("8.1", "softmax_backward")
 def check_softmax_backward(softmax_backward):
     masked = S2D.copy()
     masked[0, 3:] = -np.inf  # a row with masked entries: p = 0 there, and so must the gradient be
     for scores, g, label in [(S2D, G2D, "(3, 5)"), (S3D, G3D, "(2, 3, 4)"),
-                             (masked, G2D, tr("(3, 5) with zeros in p"))]:
+                             (masked, G2D, tr("(3, 5) with zeros in p")),
+                             (S1D, G1D, "(7,)")]:
         p = ref.softmax(scores)
         desc = tr("softmax_backward(p, grad_p) for p of shape {shape}", shape=label)
         try:
             result = call(softmax_backward, p, g, desc=desc)
         except Mistake as mistake:
-            if mistake.id == "raised" and "broadcast" in mistake.message:
+            if mistake.id != "raised":
+                raise
+            if "axis 1 is out of bounds" in mistake.message:
+                raise Mistake("axis-1", tr(
+                    "{desc}: the sum ran over axis 1, which a 1-D p does not have. For a 2-D p axis 1 is the last "
+                    "axis, but softmax runs along the last axis whatever the number of leading axes: sum along "
+                    "axis=-1.", desc=desc)) from None
+            keepdims_error = _np_shape(p.shape) + " " + _np_shape(p.shape[:-1])
+            if p.ndim > 1 and "broadcast" in mistake.message and keepdims_error in mistake.message:
                 raise Mistake("no-keepdims", tr(
                     "{desc} raised a broadcasting error: a sum along the last axis leaves one number per row, shape "
                     "{short}, which does not line up with p, shape {shape}. Keep the summed axis (keepdims=True), "
-                    "so the row sums broadcast along each row.", desc=desc, short=p.shape[:-1], shape=p.shape)) from None
+                    "so the row sums broadcast along each row.", desc=desc, short=p.shape[:-1],
+                    shape=p.shape)) from None
+            _axes_mistake(softmax_backward, p, g, mistake.message)
+            if p.ndim > 1 and "broadcast" in mistake.message:
+                raise Mistake("no-keepdims", tr(
+                    "{desc} raised a broadcasting error: a sum along the last axis leaves one number per row, shape "
+                    "{short}, which does not line up with p, shape {shape}. Keep the summed axis (keepdims=True), "
+                    "so the row sums broadcast along each row.", desc=desc, short=p.shape[:-1],
+                    shape=p.shape)) from None
             raise
         got = as_array(result, desc)
         if got.shape == p.shape + (p.shape[-1],):
@@ -82,6 +155,8 @@ def check_softmax_backward(softmax_backward):
                                          "section 3 does it without ever building the matrix).", desc=desc,
                                          got=got.shape, shape=p.shape))
         if got.shape != p.shape:
+            _axes_mistake(softmax_backward, p, g, tr("{desc} has shape {got}, not p's shape {shape}", desc=desc,
+                                                     got=got.shape, shape=p.shape))
             raise Mistake("wrong-shape", tr("{desc} should have the shape of p, {shape}; yours has {got}.", desc=desc,
                                             shape=p.shape, got=got.shape))
         expected = ref.softmax_backward(p, g)
@@ -95,6 +170,7 @@ def check_softmax_backward(softmax_backward):
             raise Mistake("masked-not-zero", tr("{desc}: where p = 0 (a masked score) the gradient must be 0, since "
                                                 "that score has no effect; yours is {got} there.", desc=desc,
                                                 got=fmt(got[p == 0])))
+        _axes_mistake(softmax_backward, p, g, tr("{desc} gives wrong numbers", desc=desc))
         numeric = _numeric_softmax_grad(scores, g)
         raise Mistake(tr("{desc}: finite differences give {numeric}; yours is {got}.", desc=desc,
                          numeric=fmt(numeric), got=fmt(got)))

@@ -1,8 +1,9 @@
 """Checks for chapter 09: cross-attention for one decoder state, and an attention-pooled sentence vector.
 
-9.1 runs on the chapter's hand-made states ("Chinese" asking 我/是/中国/人: m = d = 4) and on a random
+9.1 runs on the chapter's hand-made states ("Chinese" asking 我/是/中国/人: m = d = 4), on a random
 case with m = 5 encoder states of size d = 3, where dividing by √m instead of √d, or a transposed S,
-cannot pass by coincidence. 9.2 runs on S1 (n = 12 words, d = 6, d_a = 3) and on a random case
+cannot pass by coincidence, and on the hand-made states × 100, whose scores (up to 19,500) overflow a
+softmax that does not subtract the largest score first. 9.2 runs on S1 (n = 12 words, d = 6, d_a = 3) and on a random case
 (n = 7, d = 4, d_a = 5): every size differs from the others in both.
 """
 import numpy as np
@@ -59,7 +60,8 @@ def check_cross_attention(cross_attention):
     S, H = translation_states()
     S5 = _RNG.normal(size=(5, 3)) * 1.5
     cases = [(H[2], S, tr("H[2], S (about to say 'Chinese')")),
-             (np.array([1.0, -2.0, 0.5]), S5, tr("h (3,), S (5, 3): 5 random encoder states"))]
+             (np.array([1.0, -2.0, 0.5]), S5, tr("h (3,), S (5, 3): 5 random encoder states")),
+             (H[2] * 100, S * 100, tr("H[2] × 100, S × 100: the same states, with large scores"))]
     for h, states, label in cases:
         m, d = states.shape
         desc = tr("cross_attention({label})", label=label)
@@ -79,6 +81,13 @@ def check_cross_attention(cross_attention):
                                              desc=desc))
         if close(weights, expected_w) and close(context, expected_c):
             continue
+        top = np.max(states @ h) / np.sqrt(d)
+        if top > 700 and not (np.all(np.isfinite(weights)) and np.all(np.isfinite(context))):
+            raise Mistake("overflow", tr(
+                "{desc}: the result contains nan or inf. These scores are large (up to {top}), and e^s overflows "
+                "to inf once s is above about 709; inf / inf is nan. Subtract the largest score from every score "
+                "before the exponential (the stable softmax of chapter 03): the weights do not change, and the "
+                "largest e^s becomes e^0 = 1.", desc=desc, top=f"{top:,.0f}"))
         if not close(weights, expected_w):
             diagnose(weights, (h, states), [
                 *_cross_attention_mistakes(desc, m, d),

@@ -52,9 +52,13 @@ def check_fit_exponent(fit_exponent):
                                            "the other another; the same logarithm on both axes gives the exponent.",
                                            desc=desc, got=shown))
         if np.isclose(got, (lt[-1] - lt[0]) / (ln[-1] - ln[0]), rtol=1e-6):
-            raise Mistake("endpoints", tr("{desc} returned {got}: only the first and last points were used; fit a "
-                                          "line through all of them, so one disturbed measurement counts less.",
-                                          desc=desc, got=shown))
+            raise Mistake("endpoints", tr("{desc} returned {got}: that is the slope between the first and last "
+                                          "points, so only those two count. (The average of the slopes between "
+                                          "neighbouring points is the same number: here n doubles at each step, "
+                                          "so log n is evenly spaced, and the sum of the neighbouring slopes "
+                                          "telescopes to the first-to-last one.) Fit one line through all the "
+                                          "points, so one disturbed measurement counts less.", desc=desc,
+                                          got=shown))
         if np.isclose(got, intercept, rtol=1e-6):
             raise Mistake("intercept", tr("{desc} returned {got}: that is the intercept, log c; the exponent is the "
                                           "slope of the line.", desc=desc, got=shown))

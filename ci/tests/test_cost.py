@@ -6,7 +6,7 @@ window explorer's reach follows the window and the layers."""
 import numpy as np
 
 from attention_course import reference as ref
-from attention_course.cost import attention_peak_bytes, peak_bytes, random_qkv
+from attention_course.cost import attention_peak_bytes, blas_threads, one_blas_thread, peak_bytes, random_qkv
 from attention_course.explorers.ch10_cost_of_attention import reachable
 
 
@@ -36,7 +36,10 @@ def test_local_attention_memory_grows_like_n():
     ratios = peaks[1:] / peaks[:-1]
     assert np.all((1.9 < ratios) & (ratios < 2.1)), ratios
     dense = attention_peak_bytes(ns[-1:], d=64)[0]
-    # n = 4096, w = 16, d = 64: the gathered keys and values, n·33·64 numbers each, against three n × n arrays
+    # n = 4096, w = 16, d = 64: at the peak one gathered array (the values of every window, n·33·64 numbers) is
+    # alive with a few n·33 and n·64 arrays — the keys' array, as large, is freed first — against three n × n arrays
+    gathered = ns[-1] * 33 * 64 * 8
+    assert gathered < peaks[-1] < 1.1 * gathered
     assert peaks[-1] < dense / 4
 
 
@@ -59,3 +62,15 @@ def test_reach_grows_by_one_window_per_layer():
         reach = reachable(32, w, layers)
         assert reach[0].sum() == min(32, w * layers + 1)
         assert np.array_equal(reach, ref.local_mask(32, w * layers))
+
+
+def test_timings_run_the_linear_algebra_on_one_thread_and_restore_it():
+    before = blas_threads()
+    with one_blas_thread() as done:
+        assert done == (before is not None)  # the venv's NumPy bundles OpenBLAS, whose threads can be set
+        if done:
+            assert blas_threads() == 1
+            with one_blas_thread():
+                assert blas_threads() == 1
+            assert blas_threads() == 1
+    assert blas_threads() == before

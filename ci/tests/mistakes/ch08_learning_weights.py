@@ -43,6 +43,37 @@ def _no_keepdims(p, g):
     return p * (g - np.sum(p * g, axis=-1))
 
 
+def _jacobian_of_one_row(p, g):
+    """The n × n Jacobian, right for a 1-D p only (np.diag of a matrix is its diagonal; np.outer flattens)."""
+    return (np.diag(p) - np.outer(p, p)) @ g
+
+
+def _jacobian_flattened(p, g):
+    return (np.diagflat(p) - np.outer(p, p)) @ g.ravel()
+
+
+def _loop_over_first_axis(p, g):
+    """The Jacobian row by row, for exactly one leading axis."""
+    out = np.zeros_like(p)
+    for i in range(p.shape[0]):
+        out[i] = (np.diag(p[i]) - np.outer(p[i], p[i])) @ g[i]
+    return out
+
+
+def _index_for_two_axes(p, g):
+    return p * (g - (p * g).sum(axis=-1)[:, None])
+
+
+def _extra_axis_for_1d(p, g):
+    """np.atleast_2d turns a 1-D p into one row, and the answer keeps that axis."""
+    return np.atleast_2d(ref.softmax_backward(p, g))
+
+
+def _axis_1_kept_for_1d(p, g):
+    """The last axis for 2-D and 3-D p, but axis 1 for a 1-D p (which has no axis 1)."""
+    return p * (g - (p * g).sum(axis=max(1, p.ndim - 1), keepdims=True))
+
+
 def _masked_nan(p, g):
     """Divides by p somewhere: nan where p = 0."""
     return p * (g - np.sum(p * g, axis=-1, keepdims=True)) * (p / p)
@@ -68,7 +99,14 @@ MISTAKES = {
         (lambda p, g: p * (g - (p * g).sum(0, keepdims=True)), "axis-0", "wrong axis"),
         (lambda p, g: p * (g - (p * g).sum()), "whole-array-sum", "whole array"),
         (lambda p, g: g, "grad-unchanged", "grad_p unchanged"),
+        (lambda p, g: p * (g - (p * g).sum(1, keepdims=True)), "axis-1", "axis 1 instead of the last axis"),
+        (_axis_1_kept_for_1d, "axis-1", "which a 1-D p does not have"),
         (_jacobian, "jacobian", "Jacobian matrices"),
+        (_jacobian_of_one_row, "jacobian-one-row", "is that of ONE row"),
+        (_jacobian_flattened, "jacobian-one-row", "is that of ONE row"),
+        (_loop_over_first_axis, "fixed-ndim", "exactly one leading axis"),
+        (_index_for_two_axes, "fixed-ndim", "exactly one leading axis"),
+        (_extra_axis_for_1d, "fixed-ndim", "A 1-D p has none"),
         (_no_keepdims, "no-keepdims", "keepdims=True"),
         (_masked_nan, "not-finite", "nan or inf"),
         (_masked_not_zero, "masked-not-zero", "must be 0"),

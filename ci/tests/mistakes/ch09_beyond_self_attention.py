@@ -12,7 +12,7 @@ sm = ref.softmax
 def _xattn(h, S, scale="d", soft=True, ctx="right", swap=False):
     divisor = {"d": np.sqrt(len(h)), "none": 1.0, "m": np.sqrt(len(S)), "d, no root": len(h)}[scale]
     s = S @ h / divisor
-    w = {True: sm(s), False: s, "exp": np.exp(s)}[soft]
+    w = {True: sm(s), False: s, "exp": np.exp(s), "naive": np.exp(s) / np.sum(np.exp(s))}[soft]
     c = {"right": w @ S, "mean": S.mean(axis=0), "best": S[np.argmax(w)], "plus": h + w @ S,
          "times": w.sum() * S[0]}[ctx]
     return (c, w) if swap else (w, c)
@@ -39,6 +39,7 @@ MISTAKES = {
         (lambda h, S: _xattn(h, S, scale="d, no root"), "divided-by-d", "square root"),
         (lambda h, S: _xattn(h, S, soft=False), "no-softmax", "without softmax"),
         (lambda h, S: _xattn(h, S, soft="exp"), "unnormalised", "not normalised"),
+        (lambda h, S: _xattn(h, S, soft="naive"), "overflow", "Subtract the largest score"),
         (lambda h, S: _xattn(h, S, ctx="mean"), "plain-average", "plain average"),
         (lambda h, S: _xattn(h, S, ctx="best"), "best-state", "only the best state"),
         (lambda h, S: _xattn(h, S, ctx="plus"), "added-h", "decoder state was added"),

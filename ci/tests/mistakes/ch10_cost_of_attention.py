@@ -29,6 +29,7 @@ MISTAKES = {
         (lambda n, t: np.polyfit(np.log10(n), np.log(t), 1)[0], "mixed-logs", "same logarithm"),
         (lambda n, t: np.polyfit(np.log(n), np.log2(t), 1)[0], "mixed-logs", "same logarithm"),
         (lambda n, t: (np.log(t[-1]) - np.log(t[0])) / (np.log(n[-1]) - np.log(n[0])), "endpoints", "first and last"),
+        (lambda n, t: np.mean(np.diff(np.log(t)) / np.diff(np.log(n))), "endpoints", "telescopes"),
         (lambda n, t: np.polyfit(np.log(n), np.log(t), 1)[1], "intercept", "intercept"),
         (lambda n, t: np.polyfit(np.log(n), np.log(t), 1), "both-coefficients", "both coefficients"),
         (lambda n, t: np.mean(np.log(t) / np.log(n)), "log-ratio", "log t / log n"),
