@@ -33,6 +33,15 @@ def _mistakes(desc, got, n):
     ]
 
 
+def _rounded_to(got, mean):
+    """The number of decimals (1 to 6) that ``mean`` was rounded to, to give ``got``; None if it was not."""
+    for decimals in range(1, 7):
+        rounded = round(mean, decimals)
+        if rounded != mean and abs(got - rounded) < 1e-12:
+            return decimals
+    return None
+
+
 @register("0.1", "mean_income")
 def check_mean_income(mean_income):
     _, _, incomes = load_incomes()
@@ -41,6 +50,12 @@ def check_mean_income(mean_income):
         if close(got, values.mean()):
             continue
         diagnose(got, (values,), _mistakes(desc, got, len(values)))
+        decimals = _rounded_to(got, values.mean())
+        if decimals is not None:
+            places = tr("one decimal place") if decimals == 1 else tr("{n} decimal places", n=decimals)
+            raise Mistake("rounded-decimals", tr("{desc} gave {got}: that is the mean rounded to {places} (the mean "
+                                                 "has more). Return the mean itself; round only when you print it.",
+                                                 desc=desc, got=fmt(got, 10), places=places))
         if values is OTHER and close(got, incomes.mean()):
             raise Mistake("uses-global", tr("{desc} gave {got}, the mean of the course's table: use the argument "
                                             "`incomes`, not the table defined outside the function.", desc=desc,

@@ -2,7 +2,9 @@
 
 Each check runs the answer on the course's table (eight people) and on a made-up table of another
 size (five people), so a function that reads the course's global arrays instead of its arguments,
-or that returns one number per person, gives itself away.
+or that returns one number per person, gives itself away. An answer that is not finite for a tiny σ is
+named (no shift, the minimum or the mean subtracted) by what it gives for σ = 0.01, 0.1 and 0.4; an
+attention_pool that gives the same for σ = 0.5, 5 and 100 ignores σ, or copies the nearest income.
 """
 import numpy as np
 
@@ -82,6 +84,10 @@ def check_crisp_average(crisp_average):
         expected = ref.crisp_average(ages, incomes, low, high)
         if close(got, expected):
             continue
+        if (low, high) != (40, 55) and close(got, ref.crisp_average(ages, incomes, 40, 55)):
+            raise Mistake("hard-coded-bounds", tr("{desc} gave {got}, the answer for 40–55: the bounds 40 and 55 are "
+                                                  "written into the function. Use the arguments low and high.",
+                                                  desc=desc, got=fmt(got)))
         diagnose(got, (ages, incomes, low, high), _crisp_mistakes(desc, got, low, high))
         who = ", ".join(n for n, keep in zip(names, inside) if keep)
         raise Mistake(tr("{desc} gave {got}; the average income of {who} is {expected}.", desc=desc, got=fmt(got),
@@ -146,6 +152,62 @@ def _gaussian_mistakes():
     ]
 
 
+def _shifted_weights(shift):
+    """Gaussian weights with ``shift(scores)`` subtracted before exp: right for an ordinary σ, not for a tiny one."""
+    def weights(q, k, s):
+        scores = -_d2(q, k) / (2 * s**2)
+        e = np.exp(scores - shift(scores))
+        return e / e.sum()
+    return weights
+
+
+def _unstable_mistakes():
+    """(id, wrong weights function, what went wrong) for weights that are right for an ordinary σ and nan for a
+    tiny one."""
+    largest = tr("Subtract the LARGEST score before exp: every exponent is then ≤ 0, and the largest exponential is "
+                 "exactly 1")
+    return [
+        ("unstable", lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)) / np.exp(-_d2(q, k) / (2 * s**2)).sum(),
+         tr("with a tiny σ every exp(-(q - k)²/(2σ²)) underflows to 0, and 0/0 is nan. {largest}", largest=largest)),
+        ("subtract-min", _shifted_weights(np.min),
+         tr("you subtracted the smallest score before exp. The scores are ≤ 0, so x − min(x) is ≥ 0, and with a tiny "
+            "σ the exponentials of the people near the query OVERFLOW to inf (inf/inf is nan). {largest}",
+            largest=largest)),
+        ("subtract-mean", _shifted_weights(np.mean),
+         tr("you subtracted the mean score before exp; with a tiny σ the people near the query score far above the "
+            "mean, and their exponentials OVERFLOW to inf (inf/inf is nan). {largest}", largest=largest)),
+    ]
+
+
+_UNSTABLE_SIGMAS = (0.01, 0.1, 0.4)  # naive weights fail below σ ≈ 0.013, the mean below 0.25, the minimum below 0.52
+
+
+def _name_unstable(answer, wrong_answer, what_happened):
+    """Name an answer that is not finite for a tiny σ by what it gives for σ = 0.01, 0.1 and 0.4 (where the
+    wrong shifts fail or not), or return: ``answer(σ)`` calls the student's function, ``wrong_answer(wrong, σ)``
+    what a wrong weights function gives in its place."""
+    got = []
+    for s in _UNSTABLE_SIGMAS:
+        try:
+            got.append(np.asarray(answer(s), dtype=float))
+        except Exception:
+            return
+    for mistake_id, wrong, what in _unstable_mistakes():
+        with np.errstate(all="ignore"):
+            expected = [wrong_answer(wrong, s) for s in _UNSTABLE_SIGMAS]
+        if all(g.shape == np.shape(e) and close(g, e) for g, e in zip(got, expected)):
+            raise Mistake(mistake_id, tr("{what_happened}: {what}.", what_happened=what_happened, what=what))
+
+
+def _rounded_decimals(got, expected):
+    """The number of decimals (1 to 10) ``expected`` was rounded to, to give ``got``; None if it was not."""
+    for decimals in range(1, 11):
+        rounded = np.round(expected, decimals)
+        if not np.array_equal(rounded, expected) and np.max(np.abs(got - rounded)) < 1e-12:
+            return decimals
+    return None
+
+
 @register("1.2", "gaussian_weights")
 def check_gaussian_weights(gaussian_weights):
     names, ages, _ = load_incomes()
@@ -167,17 +229,29 @@ def check_gaussian_weights(gaussian_weights):
                                              for mistake_id, wrong, reason in _gaussian_mistakes()])
         if np.any(~np.isfinite(got)):
             raise Mistake("not-finite", tr("{desc} contains nan or inf: {got}.", desc=desc, got=fmt(got)))
+        decimals = _rounded_decimals(got, expected)
+        if decimals is not None:
+            raise Mistake("rounded", tr("{desc}: the weights are rounded to {decimals} decimal places (they differ from "
+                                        "the exact weights by up to {diff}). Return them unrounded; round only when "
+                                        "you print them.", desc=desc, decimals=decimals,
+                                        diff=fmt(np.max(np.abs(got - expected)), 2)))
         if not close(np.sum(got), 1.0):
             raise Mistake("sum-not-1", tr("{desc} sums to {total}; the weights must sum to 1.", desc=desc,
-                                          total=fmt(np.sum(got))))
-        raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected)))
+                                          total=fmt(np.sum(got), 10)))
+        worst = int(np.argmax(np.abs(got - expected)))
+        raise Mistake(tr("{desc} gave {got}; expected {expected}. The largest difference is {diff}, in weights[{i}] "
+                         "({got_i} instead of {expected_i}).", desc=desc, got=fmt(got), expected=fmt(expected),
+                         diff=fmt(abs(got[worst] - expected[worst]), 3), i=worst, got_i=fmt(got[worst], 10),
+                         expected_i=fmt(expected[worst], 10)))
 
     desc = "gaussian_weights(47.5, ages, 0.01)"
     got = as_array(call(gaussian_weights, 47.5, ages, 0.01, desc=desc), desc, shape=ages.shape)
     if np.any(~np.isfinite(got)):
-        raise Mistake("unstable", tr("{desc} gave {got}: with a tiny σ every exp(-(q - k)²/(2σ²)) underflows to 0 "
-                                     "and 0/0 is nan. Subtract the largest score before exp (the stable softmax).",
-                                     desc=desc, got=fmt(got)))
+        _name_unstable(lambda s: call(gaussian_weights, 47.5, ages, s, desc=desc), lambda wrong, s: wrong(47.5, ages, s),
+                       tr("{desc} gave {got}", desc=desc, got=fmt(got)))
+        raise Mistake("unstable", tr("{desc} gave {got}: with a tiny σ the exponentials underflow to 0 or overflow to "
+                                     "inf, and 0/0 or inf/inf is nan. Subtract the largest score before exp (the "
+                                     "stable softmax).", desc=desc, got=fmt(got)))
     if not close(got, ref.gaussian_weights(47.5, ages, 0.01)):
         nearest = int(np.argmin(np.abs(ages - 47.5)))
         raise Mistake(tr("{desc} gave {got}; with a tiny σ all the weight should go to the nearest person ({name}, "
@@ -200,6 +274,7 @@ def check_attention_pool(attention_pool):
         expected = ref.attention_pool(47.5, ages, incomes, sigma)
         if close(got, expected):
             continue
+        _sigma_mistakes(attention_pool, desc, got, ages, incomes)
         w = lambda q, k, s: ref.gaussian_weights(q, k, s)  # noqa: E731
         diagnose(got, (47.5, ages, incomes, sigma), [
             ("averaged-keys", lambda q, k, v, s: w(q, k, s) @ k,
@@ -227,19 +302,51 @@ def check_attention_pool(attention_pool):
                                              "weights sum to {ones}, not 1. Divide them by their sum first.",
                                              desc=desc, got=fmt(got), ones_desc=ones_desc, ones=fmt(ones)))
         if not np.isfinite(got):
-            raise Mistake("unstable", tr("{desc} gave {got}: for a tiny σ every exp underflows to 0 and 0/0 is nan; "
-                                         "use stable weights (subtract the largest score before exp).", desc=desc,
-                                         got=fmt(got)))
+            _name_unstable(lambda s: call(attention_pool, 47.5, ages, incomes, s, desc=desc),
+                           lambda wrong, s: wrong(47.5, ages, s) @ incomes,
+                           tr("{desc} gave {got}, from weights that are not finite (see exercise 1.2)", desc=desc,
+                              got=fmt(got)))
+            raise Mistake("unstable", tr("{desc} gave {got}: for a tiny σ the exponentials underflow to 0 or overflow "
+                                         "to inf, and 0/0 or inf/inf is nan; use stable weights (subtract the largest "
+                                         "score before exp).", desc=desc, got=fmt(got)))
         raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected, 6)))
 
     desc = "attention_pool(45, other_ages, other_incomes, 5)"
-    result = call(attention_pool, 45.0, OTHER_AGES, OTHER_INCOMES, 5.0, desc=desc)
+    try:
+        result = call(attention_pool, 45.0, OTHER_AGES, OTHER_INCOMES, 5.0, desc=desc)
+    except Mistake as raised:
+        if raised.id != "raised":
+            raise
+        raise Mistake("uses-global", tr("{raised}. It ran on the course's table of 8 people but not on a table of "
+                                        "{n}: something in the function still has 8 entries — the course's `ages`, "
+                                        "`incomes` or `weights` from outside the function. Use the arguments query, "
+                                        "keys, values and sigma.", raised=raised.message.rstrip().rstrip("."),
+                                        n=len(OTHER_AGES))) from None
     got = as_number(result, desc)
     if not close(got, ref.attention_pool(45.0, OTHER_AGES, OTHER_INCOMES, 5.0)):
         raise Mistake("uses-global", tr("on another table, {desc} gave {got}: use the arguments query, keys, values "
                                         "and sigma, not names defined outside the function.", desc=desc, got=fmt(got)))
     return tr("43.484, 38.817, 36.992, 36.872 for σ = 2, 5, 10, 100; the nearest person's income (50) for a tiny σ "
               "and the plain mean (36.875) for a huge one.")
+
+
+def _sigma_mistakes(attention_pool, desc, got, ages, incomes):
+    """If the answer is the same for every σ, say so: σ was ignored (a fixed σ, the notebook's own weights), or
+    the answer copies the nearest person's income (hard attention)."""
+    probes = [_number_or_none(attention_pool, 47.5, ages, incomes, s) for s in (0.5, 5.0, 100.0)]
+    if any(p is None or not np.isfinite(p) for p in probes) or not all(close(p, probes[0]) for p in probes):
+        return
+    if close(probes[0], np.mean(incomes)):
+        return  # the plain mean: named by diagnose
+    nearest = int(np.argmin(np.abs(ages - 47.5)))
+    if close(probes[0], incomes[nearest]):
+        raise Mistake("hard-attention", tr("{desc} gave {got}, the income of the single most similar person, for "
+                                           "every σ: that is hard attention (the limit σ → 0), values[argmax]. A soft "
+                                           "query weights everyone: return the sum of weight × income over all "
+                                           "people.", desc=desc, got=fmt(got)))
+    raise Mistake("sigma-ignored", tr("{desc} gave {got}; σ = 0.5, 5 and 100 all give {value}: σ has no effect. Compute "
+                                      "the weights from the argument sigma (not a fixed σ, nor weights computed "
+                                      "outside the function).", desc=desc, got=fmt(got), value=fmt(probes[0], 6)))
 
 
 def _number_or_none(fn, *args):

@@ -4,8 +4,11 @@ The cases have every size different (m ≠ d, and for 2.3 h ≠ m ≠ d), so not
 coincidence of shapes. Mistakes that only *run* when two sizes agree (``q @ K``, a norm down the
 wrong axis, ``K @ W_k``, an (h,) vector broadcast along the keys) raise on those cases; the check
 then runs the answer once more on a square case (all sizes equal), where such a mistake runs, and
-names it from what it gives there.
+names it from what it gives there. A case with the chapter's shapes and other numbers comes second: an
+answer that reads the notebook's q or K runs there and is named, before another size makes it raise.
 """
+from itertools import product
+
 import numpy as np
 
 from .. import reference as ref
@@ -19,14 +22,33 @@ Q5 = _RNG.normal(size=5)
 K35 = _RNG.normal(size=(3, 5)) * np.array([[1.0], [3.0], [0.5]])  # m = 3, d = 5, keys of different lengths
 Q3 = np.array([1.0, -2.0, 0.5])
 K3 = np.array([[2.0, 0.5, 0.0], [0.0, 3.0, -1.0], [-1.0, 0.5, 2.0]])  # square: m = d = 3
-
+# The chapter's shapes with other numbers (no row a multiple of the chapter's, q not parallel to its q): an
+# answer that reads the notebook's q or K instead of its arguments runs here and gives itself away.
+Q_OTHER = np.array([-1.0, 3.0])
+K_OTHER = np.array([[2.0, -1.0], [0.5, 1.0], [-3.0, -1.0], [1.0, 4.0]])
 
 
 def _cases():
     """((q, K), the case in words) with m ≠ d, and the square case (m = d) used to name mistakes."""
     cases = [((Q, K), tr("for the chapter's q and K (m = 4 keys, d = 2)")),
+             ((Q_OTHER, K_OTHER), tr("for another q and K of the chapter's shapes (m = 4, d = 2)")),
              ((Q5, K35), tr("for q of size 5 and K of shape (3, 5)"))]
     return cases, ((Q3, K3), tr("for q of size 3 and a square K, shape (3, 3)"))
+
+
+def _uses_chapter_arrays(desc, got, reference, args, chapter_args, names):
+    """``got`` for ``args``: if it is what ``reference`` gives with some of the arguments replaced by the
+    notebook's arrays of the same shapes (``chapter_args``, ``names``), say which were read from outside."""
+    for use_chapter in product((False, True), repeat=len(args)):
+        if not any(use_chapter):
+            continue
+        mixed = [c if use else a for a, c, use in zip(args, chapter_args, use_chapter)]
+        if close(got, reference(*mixed)):
+            which = ", ".join(n for n, use in zip(names, use_chapter) if use)
+            raise Mistake("uses-global", tr("{desc} gave {got}: the scores of the notebook's own {which}. The "
+                                            "function reads {which} from outside instead of taking its arguments: "
+                                            "use the arguments q and K (the check passes other arrays).", desc=desc,
+                                            got=fmt(got), which=which))
 
 
 def _strip(message):
@@ -73,6 +95,12 @@ def _shape_mistakes(desc, got, m, d):
         raise Mistake("no-sum", tr("{desc} has shape {shape}: you multiplied element by element but did not sum over "
                                    "the dimensions; the score of key j is the sum over i of q[i] · K[j, i], shape "
                                    "({m},).", desc=desc, shape=got.shape, m=m))
+    if got.shape == (m, m) and m != d:
+        raise Mistake("broadcast-m-m", tr("{desc} has shape {shape}: an array of shape ({m},) combined with one of "
+                                          "shape ({m}, 1) — such as key lengths computed with keepdims=True — "
+                                          "broadcasts to ({m}, {m}), every score paired with every key's length. "
+                                          "Keep both of shape ({m},): drop keepdims=True (or flatten the lengths).",
+                                          desc=desc, shape=got.shape, m=m))
     if got.shape == ():
         raise Mistake("single-number", tr("{desc} is a single number; the answer is one score per key, shape ({m},). "
                                           "Did you sum all the products at once instead of one sum per key (row)?",
@@ -101,6 +129,8 @@ def _scores_check(fn, name, reference, mistakes, extra_cases=()):
         expected = reference(q, keys)
         if close(got, expected):
             continue
+        if q is Q_OTHER:
+            _uses_chapter_arrays(desc, got, reference, (q, keys), (Q, K), ("q", "K"))
         diagnose(got, (q, keys), named(desc, got))
         raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected)))
 
@@ -125,6 +155,11 @@ def check_dot_scores(dot_scores):
          tr("that is |q|·|k| without the cos θ: use the sum of the products q[i] · k[i].")),
         ("absolute", lambda q, K: np.abs(K @ q),
          tr("no absolute value — a key pointing away from q has a negative score.")),
+        ("scaled", lambda q, K: K @ q / np.sqrt(len(q)),
+         tr("you divided by √d; exercise 2.1 asks for the raw dot products (the division by √d_k belongs to "
+            "scaled dot-product attention, chapters 03 and 04).")),
+        ("scaled", lambda q, K: K @ q / len(q),
+         tr("you divided by d; exercise 2.1 asks for the raw dot products, without any scaling.")),
     ])
     return tr("one score per key, shape (m,): dot_scores(q, K) = {scores}.", scores=fmt(ref.dot_scores(Q, K)))
 
@@ -165,10 +200,13 @@ def _weights(h, d):
 # the mistakes that only run when two sizes agree (a broadcast along the wrong axis needs h = m, K @ W_k
 # needs h = d) run, so that they can be named.
 _ADDITIVE_ARGS = [(Q, K, *_weights(3, 2)), (Q5, K35, *_weights(4, 5)), (Q3, K3, *_weights(3, 3))]
+# The chapter's shapes with other numbers, the same weights as the first case: reading the notebook's q or K shows.
+_ADDITIVE_ARGS.insert(1, (Q_OTHER, K_OTHER, *_ADDITIVE_ARGS[0][2:]))
 
 
 def _additive_cases():
-    labels = [tr("with h = 3, m = 4, d = 2"), tr("with h = 4, m = 3, d = 5"), tr("with h = m = d = 3")]
+    labels = [tr("with h = 3, m = 4, d = 2"), tr("with h = 3, m = 4, d = 2 and another q and K"),
+              tr("with h = 4, m = 3, d = 5"), tr("with h = m = d = 3")]
     return list(zip(_ADDITIVE_ARGS, labels))
 
 
@@ -224,6 +262,9 @@ def check_additive_scores(additive_scores):
         expected = ref.additive_scores(*args)
         if close(got, expected):
             continue
+        if q is Q_OTHER:
+            _uses_chapter_arrays(desc, got, lambda q, K: ref.additive_scores(q, K, wq, wk, vv), (q, keys), (Q, K),
+                                 ("q", "K"))
         diagnose(got, args, _additive_mistakes(desc, got))
         raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected)))
     return tr("vᵀ tanh(W_q q + W_k k_j) for every key, right for any sizes h, m and d.")

@@ -2,7 +2,9 @@
 
 3.1 runs on 1-D, 2-D and 3-D arrays whose sizes all differ (3×4, 2×3×4), along every axis, and on
 scores far apart; a square 4×4 case comes first, where a sum without ``keepdims`` still runs (and
-can be named from its values). Whether the answer takes an ``axis`` at all is read from its
+can be named from its values). The cases with scores far apart come last: an answer that fails only
+there is right in exact arithmetic and unstable, and is named (subtracting the minimum, the mean, the
+first or the last score, nan_to_num) by what it gives on all of them. Whether the answer takes an ``axis`` at all is read from its
 signature, and a call that fails is explained from the shapes involved.
 """
 import inspect
@@ -31,7 +33,107 @@ def _cases():
         ("softmax([1000, 999])", np.array([1000.0, 999.0]), None),
         ("softmax([[1000, 999], [0, 1]])", np.array([[1000.0, 999.0], [0.0, 1.0]]), None),
         ("softmax([-1000, -1001])", np.array([-1000.0, -1001.0]), None),
+        # Scores far apart: only the largest score keeps every exponent ≤ 0. Subtracting the smallest
+        # fails on [1000, 0], the first on [0, 1000], the mean on [1000, -1000], and each of them along axis 0.
+        *_wide_cases(),
     ]
+
+
+def _wide_cases():
+    """(desc, x, axis or None) with scores far apart, after the ordinary cases."""
+    return [
+        ("softmax([1000, 0])", np.array([1000.0, 0.0]), None),
+        ("softmax([0, 1000])", np.array([0.0, 1000.0]), None),
+        ("softmax([1000, -1000])", np.array([1000.0, -1000.0]), None),
+        (tr("softmax(W, axis=0) for a 3×2 W of scores ±1000"),
+         np.array([[1000.0, 0.0], [0.0, 1000.0], [-1000.0, 5.0]]), 0),
+    ]
+
+
+def _is_wide(x):
+    """Scores far enough apart (or large enough) that exp overflows or underflows without the right shift."""
+    return bool(np.max(np.abs(x)) > 700)
+
+
+def _shifted(shift):
+    """The softmax that subtracts ``shift(x, axis)`` (keepdims) before exp: right on ordinary scores."""
+    def f(x, axis):
+        e = np.exp(x - shift(x, axis))
+        return e / e.sum(axis=axis, keepdims=True)
+    return f
+
+
+def _naive(x, axis):
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _largest():
+    return tr("Any shift cancels in softmax, but only subtracting the LARGEST score of each slice makes every "
+              "exponent ≤ 0: the largest exponential is then exactly 1, and nothing overflows.")
+
+
+def _unstable_mistakes():
+    """(id, wrong softmax(x, axis), what it did) for the softmaxes that are right on ordinary scores and wrong
+    on scores far apart. Each is named only when it agrees with the answer on every wide case."""
+    return [
+        ("overflow", _naive,
+         tr("exp overflowed to inf, and inf/inf is nan. Subtract the maximum first, before exp.")),
+        ("subtract-min", _shifted(lambda x, a: x.min(axis=a, keepdims=True)),
+         tr("you subtracted the SMALLEST score, so every exponent x − min(x) is ≥ 0 and exp(1000) overflows to inf "
+            "(inf/inf is nan).")),
+        ("subtract-mean", _shifted(lambda x, a: x.mean(axis=a, keepdims=True)),
+         tr("you subtracted the mean of the scores; a score far above the mean still overflows (exp(1000) is inf, "
+            "and inf/inf is nan).")),
+        ("subtract-first", _shifted(lambda x, a: np.take(x, [0], axis=a)),
+         tr("you subtracted the first score; a later score far above it still overflows (exp(1000) is inf, and "
+            "inf/inf is nan).")),
+        ("subtract-last", _shifted(lambda x, a: np.take(x, [-1], axis=a)),
+         tr("you subtracted the last score; an earlier score far above it still overflows (exp(1000) is inf, and "
+            "inf/inf is nan).")),
+        ("nan-to-num", lambda x, a: np.nan_to_num(_naive(x, a)),
+         tr("np.nan_to_num (or replacing nan afterwards) hides the overflow instead of avoiding it: exp(1000) is "
+            "still inf, inf/inf is still nan, and the nan became 0.")),
+    ]
+
+
+def _wide_outputs(softmax):
+    """The answer on every wide case, or None if it raises or returns something else there."""
+    outputs = []
+    for desc, x, axis in _wide_cases():
+        try:
+            result = call(softmax, x, desc=desc) if axis is None else call(softmax, x, axis, desc=desc)
+            outputs.append(as_array(result, desc))
+        except NotImplementedError:
+            raise
+        except Exception:
+            return None
+    return outputs
+
+
+def _name_unstable(softmax, desc, got, x):
+    """An answer right on ordinary scores and wrong on ``x`` (scores far apart): raise a Mistake that says why."""
+    outputs = _wide_outputs(softmax)
+    if outputs is not None:
+        for mistake_id, wrong, what in _unstable_mistakes():
+            with np.errstate(all="ignore"):
+                expected = [wrong(wx, -1 if axis is None else axis) for _, wx, axis in _wide_cases()]
+            if all(out.shape == e.shape and close(out, e) for out, e in zip(outputs, expected)):
+                raise Mistake(mistake_id, tr("{desc} gave {got}: {what} {largest}", desc=desc, got=fmt(got),
+                                             what=what, largest=_largest()))
+    if np.all(np.isfinite(got)):
+        raise Mistake("overflow-hidden", tr("{desc} gave {got}: your softmax is right on ordinary scores but not on "
+                                            "scores this far apart. exp(1000) overflows to inf and exp(−1000) "
+                                            "underflows to 0; clipping the scores or replacing nan afterwards "
+                                            "(np.nan_to_num) hides that but changes the weights. {largest}",
+                                            desc=desc, got=fmt(got), largest=_largest()))
+    if np.max(x) > 700:
+        raise Mistake("overflow", tr("{desc} gave {got}: exp overflowed to inf, and inf/inf is nan. Subtract the "
+                                     "maximum first, before exp. {largest}", desc=desc, got=fmt(got),
+                                     largest=_largest()))
+    raise Mistake("underflow", tr("{desc} gave {got}: every exp underflowed to 0, and 0/0 is nan. Subtract the "
+                                  "maximum first, before exp. {largest}", desc=desc, got=fmt(got),
+                                  largest=_largest()))
 
 
 def _signature_mistake(softmax):
@@ -140,13 +242,11 @@ def check_softmax(softmax):
                     "to 0/0. Subtract each slice's own maximum (along axis, with keepdims=True).", desc=desc,
                     got=fmt(got))),
             ])
-            if np.max(x) > 700:
-                raise Mistake("overflow", tr("{desc} gave {got}: exp overflowed to inf, and inf/inf is nan. Subtract "
-                                             "the maximum first: softmax(x - max(x)) = softmax(x), and the largest "
-                                             "exponential is then exactly 1.", desc=desc, got=fmt(got)))
-            raise Mistake("underflow", tr("{desc} gave {got}: every exp underflowed to 0, and 0/0 is nan. Subtract the "
-                                          "maximum first: softmax(x - max(x)) = softmax(x), and the largest "
-                                          "exponential is then exactly 1.", desc=desc, got=fmt(got)))
+        if _is_wide(x):  # right on every ordinary case before it: a question of stability
+            _name_unstable(softmax, desc, got, x)
+        if np.any(~np.isfinite(got)):
+            raise Mistake("not-finite", tr("{desc} gave {got}: nan or inf, for scores that are not even large. Look "
+                                           "for a division by zero or a logarithm of 0.", desc=desc, got=fmt(got)))
         diagnose(got, (x,), _softmax_mistakes(desc, got, axis, x.ndim))
         if not close(got.sum(axis=a), 1.0):
             raise Mistake("sum-not-1", tr("{desc}: each slice along axis={axis} should sum to 1; yours sum to {sums}.",
@@ -167,7 +267,9 @@ def _temperature_mistakes(desc, got):
             "the temperature divides the scores, before the softmax.", desc=desc, got=fmt(got))),
         ("temperature-ignored", lambda x, T: ref.softmax(x),
          tr("{desc} gave {got}, the same as with T = 1: the temperature had no effect. Adding or subtracting T "
-            "changes nothing (softmax is shift-invariant); the scores are divided by T.", desc=desc, got=fmt(got))),
+            "changes nothing (softmax is shift-invariant), and dividing or multiplying the exponentials by T cancels "
+            "in the normalisation (T is in the numerator and in the sum below it). Divide the scores by T, before "
+            "exp.", desc=desc, got=fmt(got))),
         ("power", lambda x, T: ref.softmax(x) ** (1 / T),
          tr("{desc} gave {got}: softmax(x)^(1/T) has the right shape but is not normalised; divide the scores by T "
             "before the softmax.", desc=desc, got=fmt(got))),
@@ -200,8 +302,8 @@ def check_softmax_with_temperature(softmax_with_temperature):
             continue
         if np.any(~np.isfinite(got)):
             raise Mistake("overflow", tr("{desc} gave {got}: with a small T the scores x / T are huge and exp "
-                                         "overflows; use a stable softmax (subtract the maximum).", desc=desc,
-                                         got=fmt(got)))
+                                         "overflows; use a stable softmax (subtract the largest of the scores x / T "
+                                         "before exp).", desc=desc, got=fmt(got)))
         diagnose(got, (scores, T), _temperature_mistakes(desc, got))
         raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected)))
     return tr("softmax(x / T): sharper below T = 1, flatter above, stable for T = 0.01.")

@@ -22,6 +22,8 @@ MISTAKES = {
         (lambda x: np.sum(x) / (len(x) - 1), "n-minus-1", "you divided by 7"),
         (lambda x: float(np.sum(x) // len(x)), "integer-division", "keep the decimals"),
         (lambda x: round(sum(x) / len(x)), "rounded", "rounded to a whole number"),
+        (lambda x: round(sum(x) / len(x), 2), "rounded-decimals", "rounded to 2 decimal places"),
+        (lambda x: float(f"{np.mean(x):.1f}"), "rounded-decimals", "rounded to one decimal place"),
         (lambda x: sum(x) / 8, "divided-by-8", "the size of the course's table"),
         (_uses_global, "uses-global", "not the table defined outside"),
         (lambda x: 36.875, "uses-global", "not the table defined outside"),

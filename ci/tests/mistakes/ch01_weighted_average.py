@@ -70,6 +70,30 @@ def _shifted_unnormalised(q, k, v, s):
     return float(np.exp(scores - scores.max()) @ v)
 
 
+def _shifted(shift):
+    """Gaussian weights with shift(scores) subtracted before exp: right for an ordinary σ, nan for a tiny one."""
+    def weights(q, k, s):
+        scores = -_d2(q, k) / (2 * s**2)
+        e = np.exp(scores - shift(scores))
+        return e / e.sum()
+    return weights
+
+
+def _hard_attention(q, k, v, s):
+    """The income of the most similar person: hard attention, the limit σ → 0."""
+    return float(v[np.argmax(ref.gaussian_weights(q, k, s))])
+
+
+def _global_incomes(q, k, v, s):
+    from attention_course.data import load_incomes
+    return float(ref.gaussian_weights(q, k, s) @ load_incomes()[2])
+
+
+def _global_ages(q, k, v, s):
+    from attention_course.data import load_incomes
+    return float(ref.gaussian_weights(q, load_incomes()[1], s) @ v)
+
+
 RIGHT = {
     "1.1": ref.crisp_average,
     "1.2": ref.gaussian_weights,
@@ -90,6 +114,8 @@ MISTAKES = {
         (_wrong_error, "empty-wrong-error", "raised IndexError"),
         (_silent_error, "empty-no-message", "with no message"),
         (_uses_globals, "uses-global", "use the function's arguments"),
+        (lambda a, inc, lo, hi: ref.crisp_average(a, inc, 40, 55), "hard-coded-bounds",
+         "Use the arguments low and high"),
         (lambda a, inc, lo, hi: inc[(a >= lo) & (a <= hi)], "returned-array", "return one number"),
     ],
     "1.2": [
@@ -104,6 +130,12 @@ MISTAKES = {
         (lambda q, k, s: np.exp(-_d2(q, k) / (2 * s**2)) / np.exp(-_d2(q, k) / (2 * s**2)).max(), "divided-by-max",
          "divided by the largest one"),
         (_naive_gauss, "unstable", "underflows"),
+        (_shifted(np.min), "subtract-min", "you subtracted the smallest score"),
+        (_shifted(np.mean), "subtract-mean", "you subtracted the mean score"),
+        (lambda q, k, s: np.round(ref.gaussian_weights(q, k, s), 8), "rounded", "rounded to 8 decimal places"),
+        (lambda q, k, s: np.round(ref.gaussian_weights(q, k, s), 3), "rounded", "rounded to 3 decimal places"),
+        (lambda q, k, s: ref.gaussian_weights(q, k, s) * 1.0003, "sum-not-1", "sums to 1.0003"),
+        (lambda q, k, s: np.roll(ref.gaussian_weights(q, k, s), 1), "other", "The largest difference is"),
         (lambda q, k, s: ref.gaussian_weights(q, k, s)[:-1], "wrong-shape", "should have shape"),
         (lambda q, k, s: ref.gaussian_weights(47.5, np.array([45.0, 28, 50, 57, 39, 43, 60, 47]), s), "uses-global",
          "use the argument `keys`"),
@@ -120,7 +152,14 @@ MISTAKES = {
         (lambda q, k, v, s: _weights(q, k, s, lambda d2, s: -d2 / s**2) @ v, "missing-2",
          "was left out, so the weights are too sharp"),
         (lambda q, k, v, s: _weights(q, k, s, lambda d2, s: d2 / (2 * s**2)) @ v, "missing-minus", "minus sign"),
-        (lambda q, k, v, s: _naive_gauss(q, k, s) @ v, "unstable", "stable weights"),
+        (lambda q, k, v, s: _naive_gauss(q, k, s) @ v, "unstable", "underflows to 0, and 0/0 is nan"),
+        (lambda q, k, v, s: _shifted(np.min)(q, k, s) @ v, "subtract-min", "you subtracted the smallest score"),
+        (lambda q, k, v, s: _shifted(np.mean)(q, k, s) @ v, "subtract-mean", "you subtracted the mean score"),
+        (_hard_attention, "hard-attention", "that is hard attention"),
+        (lambda q, k, v, s: float(ref.gaussian_weights(q, k, 5.0) @ v), "sigma-ignored", "σ has no effect"),
+        (lambda q, k, v, s: float(ref.gaussian_weights(q, k, 1.0) @ v), "sigma-ignored", "σ has no effect"),
+        (_global_incomes, "uses-global", "still has 8 entries"),
+        (_global_ages, "uses-global", "still has 8 entries"),
         (lambda q, k, v, s: ref.attention_pool(q, np.array([45.0, 28, 50, 57, 39, 43, 60, 47]),
                                                np.array([30.0, 40, 45, 35, 20, 33, 42, 50]), s), "uses-global",
          "not names defined outside"),

@@ -21,6 +21,15 @@ def _right_only_when_square(q, K, Wq, Wk, v):
     return np.tanh(K @ Wk.T + Wq @ q) @ v
 
 
+# The notebook's own arrays (cell 3): an answer that reads them instead of its arguments.
+_q = np.array([2.0, 1.0])
+_K = np.array([[1.0, 0.0], [3.0, 3.0], [-1.0, 2.0], [0.5, -2.0]])
+
+
+def _cosine(q, K):
+    return K @ q / (np.linalg.norm(K, axis=1) * np.linalg.norm(q))
+
+
 RIGHT = {
     "2.1": ref.dot_scores,
     "2.2": ref.cosine_scores,
@@ -40,6 +49,11 @@ MISTAKES = {
         (lambda q, K: np.linalg.norm(K, axis=1) * np.linalg.norm(q), "norms-only", "without the cos θ"),
         (_needs_square, "shape-coincidence", "lines up only when two sizes happen to be equal"),
         (lambda q, K: (K @ q)[:-1], "wrong-shape", "should have shape"),
+        (lambda q, K: _K @ q, "uses-global", "the scores of the notebook's own K"),
+        (lambda q, K: K @ _q, "uses-global", "the scores of the notebook's own q"),
+        (lambda q, K: _K @ _q, "uses-global", "the scores of the notebook's own q, K"),
+        (lambda q, K: K @ q / np.sqrt(len(q)), "scaled", "you divided by √d"),
+        (lambda q, K: K @ q / len(q), "scaled", "you divided by d;"),
     ],
     "2.2": [
         (ref.dot_scores, "dot", "plain dot products"),
@@ -50,6 +64,10 @@ MISTAKES = {
         (lambda q, K: K @ q / (np.sum(K**2, axis=1) * np.sum(q**2)), "squared-norms", "squared lengths"),
         (lambda q, K: np.arccos(ref.cosine_scores(q, K)), "angle", "no arccos"),
         (lambda q, K: np.sum(q * K, axis=0) / np.linalg.norm(q), "summed-over-keys", "you summed over the keys"),
+        (lambda q, K: K @ q / (np.linalg.norm(K, axis=1, keepdims=True) * np.linalg.norm(q)), "broadcast-m-m",
+         "keepdims=True — broadcasts to (4, 4)"),
+        (lambda q, K: _cosine(q, _K), "uses-global", "the scores of the notebook's own K"),
+        (lambda q, K: _cosine(_q, K), "uses-global", "the scores of the notebook's own q"),
     ],
     "2.3": [
         (lambda q, K, Wq, Wk, v: v @ np.tanh(Wk @ K.T + Wq @ q), "broadcast-axis", "broadcasts an (h,) vector"),
@@ -64,5 +82,7 @@ MISTAKES = {
         (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk.T + Wq @ q), "returned-hidden", "those are the hidden vectors"),
         (_right_only_when_square, "shape-coincidence", "lines up only when two sizes happen to be equal"),
         (lambda q, K, Wq, Wk, v: (np.tanh(K @ Wk.T + Wq @ q) @ v)[:-1], "wrong-shape", "should have shape"),
+        (lambda q, K, Wq, Wk, v: np.tanh(_K @ Wk.T + Wq @ q) @ v, "uses-global", "the scores of the notebook's own K"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk.T + Wq @ _q) @ v, "uses-global", "the scores of the notebook's own q"),
     ],
 }

@@ -51,9 +51,35 @@ def _rows_only(x, axis=-1):
     return e / (sums[..., None] if e.ndim > 1 else sums)
 
 
+def _shifted(shift):
+    """A softmax that subtracts shift(x, axis) before exp: right in exact arithmetic, unstable unless the shift is
+    the maximum."""
+    def softmax(x, axis=-1):
+        e = np.exp(x - shift(x, axis))
+        return e / e.sum(axis=axis, keepdims=True)
+    return softmax
+
+
+def _nan_to_num(x, axis=-1):
+    return np.nan_to_num(_naive_softmax(x, axis))
+
+
+def _clipped(x, axis=-1):
+    e = np.exp(np.clip(x, -500, 500))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _divides_exponentials(x, T):
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True)) / T
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def _whole_array(x, axis=-1):
     return np.exp(x - x.max()) / np.exp(x - x.max()).sum()
 
+
+# Adding T, subtracting it and dividing the exponentials by it all give softmax(x): one message names them all.
+_NO_EFFECT = "changes nothing (softmax is shift-invariant), and dividing or multiplying the exponentials by T cancels"
 
 RIGHT = {
     "3.1": ref.softmax,
@@ -73,6 +99,15 @@ MISTAKES = {
         (_max_no_keepdims, "max-no-keepdims", "the maximum was taken without keepdims=True"),
         (_global_max, "global-max", "maximum of the whole array"),
         (_shift_mismatch, "shift-mismatch", "subtracted in the numerator but not in the sum"),
+        (_shifted(lambda x, a: x.min(axis=a, keepdims=True)), "subtract-min", "you subtracted the SMALLEST score"),
+        (_shifted(lambda x, a: x.mean(axis=a, keepdims=True)), "subtract-mean", "you subtracted the mean"),
+        (_shifted(lambda x, a: np.take(x, [0], axis=a)), "subtract-first", "you subtracted the first score"),
+        (_shifted(lambda x, a: np.take(x, [-1], axis=a)), "subtract-last", "you subtracted the last score"),
+        (_shifted(lambda x, a: np.median(x, axis=a, keepdims=True)), "overflow", "only subtracting the LARGEST"),
+        (_nan_to_num, "nan-to-num", "hides the overflow"),
+        (lambda x, axis=-1: np.nan_to_num(_shifted(lambda x, a: x.min(axis=a, keepdims=True))(x, axis)), "nan-to-num",
+         "hides the overflow"),
+        (_clipped, "overflow-hidden", "clipping the scores"),
         (lambda x, axis=-1: np.exp(x - x.max(axis=axis, keepdims=True)) / np.exp(
             x - x.max(axis=axis, keepdims=True)).max(axis=axis, keepdims=True), "divided-by-max",
          "divided by the largest one"),
@@ -84,8 +119,9 @@ MISTAKES = {
     "3.2": [
         (lambda x, T: ref.softmax(x * T), "multiplied-by-t", "you multiplied by T"),
         (lambda x, T: ref.softmax(x) / T, "divided-after", "dividing after the softmax"),
-        (lambda x, T: ref.softmax(x + T), "temperature-ignored", "the temperature had no effect"),
-        (lambda x, T: ref.softmax(x - T), "temperature-ignored", "the temperature had no effect"),
+        (lambda x, T: ref.softmax(x + T), "temperature-ignored", _NO_EFFECT),
+        (lambda x, T: ref.softmax(x - T), "temperature-ignored", _NO_EFFECT),
+        (_divides_exponentials, "temperature-ignored", _NO_EFFECT),
         (lambda x, T: ref.softmax(x) ** (1 / T), "power", "not normalised"),
         (lambda x, T: np.exp(x / T) / np.exp(x).sum(axis=-1, keepdims=True), "numerator-only", "numerator only"),
         (lambda x, T: np.exp(x / T - np.max(x / T)) / np.exp(x / T - np.max(x / T)).sum(), "whole-array",
