@@ -1,6 +1,6 @@
 """Checks for chapter 11: the Transformer block — LayerNorm, the feed-forward network, and the block.
 
-Every test case has its sizes different (LayerNorm: n = 3 tokens, d = 5 features; the FFN: n = 3, d = 4,
+Every test case has its sizes different (LayerNorm: n = 3 tokens, d = 5 features, and n = 2, d = 4; the FFN: n = 3, d = 4,
 d_ff = 7; the block: n = 5, d = 8, h = 2 heads of d_k = 4, d_ff = 12), so that normalising over the wrong
 axis, a transpose or scaling by the wrong size cannot pass by a coincidence of shapes. Every γ, β and bias
 is non-trivial (γ ≠ 1, β ≠ 0, biases ≠ 0), so that forgetting one of them changes the numbers, and one
