@@ -1,6 +1,6 @@
 """Checks for chapter 11: the Transformer block — LayerNorm, the feed-forward network, and the block.
 
-Every test case has its sizes different (LayerNorm: n = 3 tokens, d = 5 features; the FFN: n = 3, d = 4,
+Every test case has its sizes different (LayerNorm: n = 3 tokens, d = 5 features, and n = 2, d = 4; the FFN: n = 3, d = 4,
 d_ff = 7; the block: n = 5, d = 8, h = 2 heads of d_k = 4, d_ff = 12), so that normalising over the wrong
 axis, a transpose or scaling by the wrong size cannot pass by a coincidence of shapes. Every γ, β and bias
 is non-trivial (γ ≠ 1, β ≠ 0, biases ≠ 0), so that forgetting one of them changes the numbers, and one
@@ -25,6 +25,13 @@ LN_GAMMA = 1.0 + 0.5 * _RNG.normal(size=LN_D)
 LN_BETA = 0.5 * _RNG.normal(size=LN_D)
 # row 0: almost constant (standard deviation ≈ 1e-3, variance ≈ 1e-6 < eps); row 1: an ordinary row
 LN_TINY = np.array([[1.0, 1.001, 0.999, 1.0015, 0.9985], [0.3, -1.2, 2.0, 0.7, -0.4]])
+# another width, d = 4 (n = 2): γ and β of another length, so that a layer_norm that uses arrays from outside the
+# function (the notebook's ones and zeros, say) instead of its gamma and beta arguments cannot pass
+LN_X4 = _RNG.normal(size=(2, 4)) * 2.0 - 0.5
+LN_GAMMA4 = 1.0 + 0.5 * _RNG.normal(size=4)
+LN_BETA4 = 0.5 * _RNG.normal(size=4)
+# a square X (d = n = 5): a missing keepdims broadcasts there without an error, arrays of another length do not
+LN_SQUARE = _RNG.normal(size=(LN_D, LN_D))
 
 
 def _standardise(X, eps, axis=-1, ddof=0, where="inside", center=True, rms=False):
@@ -88,23 +95,86 @@ def _ln_mistakes(desc, eps):
     ]
 
 
+def _broadcast_mistake(layer_norm, mistake, desc, X):
+    """A broadcasting error: a missing keepdims (the per-token mean of shape (n,) against X of shape (n, d)), or
+    arrays of another length than X's d features (not the gamma and beta arguments)."""
+    n, d = X.shape
+    square = np.resize(LN_SQUARE, (d, d))
+    try:
+        call(layer_norm, square, np.resize(LN_GAMMA, d), np.resize(LN_BETA, d), desc=desc)
+    except Mistake as again:
+        if again.id == "raised" and "broadcast" in again.message:
+            error = mistake.message.split(" raised ", 1)[-1]
+            return Mistake("used-globals", tr(
+                "{desc} raised {error}. X has shape ({n}, {d}) and gamma and beta have length {d}, so the error does "
+                "not come from them (and it stays with a square X, where a missing keepdims would not raise): "
+                "something of another length was used. Compute with the arguments gamma, beta and eps, not with arrays "
+                "defined outside the function (such as the notebook's ones and zeros, of length 6).",
+                desc=desc, error=error, n=n, d=d))
+    except Exception:
+        pass
+    return Mistake("keepdims", tr("{desc} raised a broadcasting error: the per-token mean has shape ({n},) but X has "
+                                  "shape ({n}, {d}). Keep the reduced axis (keepdims=True) so that each row subtracts "
+                                  "its own mean.", desc=desc, n=n, d=d))
+
+
+def _implied_eps(got, X, gamma, beta):
+    """If ``got`` is LayerNorm of X with some other eps > 0, that eps (else None): each row of (got − β) / γ is
+    (x − μ) / √(var + eps), so (x − μ)² / ((got − β) / γ)² − var is that eps."""
+    with np.errstate(all="ignore"):
+        z = (got - beta) / gamma
+        dev = X - X.mean(axis=-1, keepdims=True)
+        s2 = np.where(np.abs(z) > 1e-6, dev ** 2 / z ** 2, np.nan)
+        if np.all(np.isnan(s2)):
+            return None
+        eps = float(np.median(np.nanmedian(s2, axis=-1) - X.var(axis=-1)))
+    if not np.isfinite(eps) or eps <= 1e-12:
+        return None
+    return eps if close(got, ref.layer_norm(X, gamma, beta, eps)) else None
+
+
+def _eps_mistake(got, X, gamma, beta, eps, desc):
+    """LayerNorm with another eps than the one passed (or the default): the difference hides in the last digits of
+    an ordinary row, so say what eps it was."""
+    used = _implied_eps(got, X, gamma, beta)
+    if used is None or abs(used - eps) <= 1e-3 * eps:
+        return
+    if eps == 1e-5 and "eps=" not in desc:
+        raise Mistake("eps-default", tr(
+            "{desc}: with eps left out, your layer_norm computed with eps ≈ {used}, not 1e-5. The difference hides in "
+            "the last digits here, and grows on a row of tiny variance. Make the default eps=1e-5 in the def line, and "
+            "use the eps argument in the formula.", desc=desc, used=f"{used:.0e}"))
+    raise Mistake("eps-ignored", tr("{desc}: the eps argument was ignored (you computed with eps ≈ {used}); use the eps "
+                                    "that was passed in.", desc=desc, used=f"{used:.0e}"))
+
+
+def _where_it_differs(got, expected):
+    """The row where ``got`` and ``expected`` differ most, both written with enough digits to tell them apart."""
+    diff = np.abs(got - expected)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    i = int(np.unravel_index(np.argmax(diff), diff.shape)[0])
+    for digits in range(4, 13):
+        a, b = fmt(got[i], digits), fmt(expected[i], digits)
+        if a != b:
+            break
+    return i, a, b
+
+
 @register("11.1", "layer_norm")
 def check_layer_norm(layer_norm):
     cases = (
-        (LN_X, None, "layer_norm(X, gamma, beta)"),
-        (LN_X, 0.1, "layer_norm(X, gamma, beta, eps=0.1)"),
-        (LN_TINY, None, "layer_norm(X_tiny, gamma, beta)"),
+        (LN_X, LN_GAMMA, LN_BETA, None, "layer_norm(X, gamma, beta)"),
+        (LN_X, LN_GAMMA, LN_BETA, 0.1, "layer_norm(X, gamma, beta, eps=0.1)"),
+        (LN_TINY, LN_GAMMA, LN_BETA, None, "layer_norm(X_tiny, gamma, beta)"),
+        (LN_X4, LN_GAMMA4, LN_BETA4, None, tr("layer_norm(X, gamma, beta) with d = {d} features", d=4)),
     )
-    for X, eps, desc in cases:
-        args = (X, LN_GAMMA, LN_BETA) if eps is None else (X, LN_GAMMA, LN_BETA, eps)
+    for X, gamma, beta, eps, desc in cases:
+        args = (X, gamma, beta) if eps is None else (X, gamma, beta, eps)
         try:
             result = call(layer_norm, *args, desc=desc)
         except Mistake as mistake:
             if mistake.id == "raised" and "broadcast" in mistake.message:
-                raise Mistake("keepdims", tr("{desc} raised a broadcasting error: the per-token mean has shape "
-                                             "({n},) but X has shape ({n}, {d}). Keep the reduced axis "
-                                             "(keepdims=True) so that each row subtracts its own mean.",
-                                             desc=desc, n=len(X), d=X.shape[1])) from None
+                raise _broadcast_mistake(layer_norm, mistake, desc, X) from None
             raise
         n, d = X.shape
         if isinstance(result, tuple):
@@ -118,14 +188,19 @@ def check_layer_norm(layer_norm):
         if got.shape != (n, d):
             raise Mistake("wrong-shape", tr("{desc} should have the shape of X, ({n}, {d}); yours has {shape}.",
                                             desc=desc, n=n, d=d, shape=got.shape))
-        expected = ref.layer_norm(X, LN_GAMMA, LN_BETA, 1e-5 if eps is None else eps)
+        eps_used = 1e-5 if eps is None else eps
+        expected = ref.layer_norm(X, gamma, beta, eps_used)
         if close(got, expected):
             continue
-        diagnose(got, (X, LN_GAMMA, LN_BETA), _ln_mistakes(desc, 1e-5 if eps is None else eps))
+        diagnose(got, (X, gamma, beta), _ln_mistakes(desc, eps_used))
+        _eps_mistake(got, X, gamma, beta, eps_used, desc)
         if not np.all(np.isfinite(got)):
             raise Mistake("not-finite", tr("{desc} contains nan or inf; divide by √(var + eps), which is never 0.",
                                            desc=desc))
-        raise Mistake(tr("{desc} gave {got}; expected {expected}.", desc=desc, got=fmt(got), expected=fmt(expected)))
+        row, yours, right = _where_it_differs(got, expected)
+        raise Mistake(tr("{desc} gave {got}; expected {expected}. They differ most in row {row}: yours {yours}, "
+                         "expected {right}.", desc=desc, got=fmt(got), expected=fmt(expected), row=row, yours=yours,
+                         right=right))
     return tr("each token normalised over its own features (biased variance, eps inside the root), then scaled by "
               "γ and shifted by β.")
 
@@ -246,27 +321,34 @@ def _ln(Y, p, k, affine=True):
     return ref.layer_norm(Y, p[f"ln{k}_gamma"], p[f"ln{k}_beta"])
 
 
-def _attention(Y, p, h, mask, biases=True, scale="d_k", w_o=True):
+def _attention(Y, p, h, mask, biases=True, qkv_biases=True, b_o=True, scale="d_k", w_o=True, split="columns"):
+    """Multi-head attention with switches for the typical mistakes: ``biases=False`` drops all four biases,
+    ``qkv_biases`` / ``b_o`` one part of them; ``split="rows"`` cuts Q, K, V with reshape(h, n, d_k) and merges
+    back with reshape(n, d), ``"rows-transposed"`` the same split merged the right way."""
     n, d = Y.shape
     d_k = d // h
 
-    def split(M):
-        return M.reshape(n, h, d_k).transpose(1, 0, 2)
+    def split_heads(M):
+        return M.reshape(h, n, d_k) if split != "columns" else M.reshape(n, h, d_k).transpose(1, 0, 2)
+
+    def merge(heads):
+        return heads.reshape(n, d) if split == "rows" else heads.transpose(1, 0, 2).reshape(n, d)
 
     def bias(name):
-        return p[name] if biases else 0.0
+        return p[name] if biases and (qkv_biases if name != "b_o" else b_o) else 0.0
 
-    Q, K, V = (split(Y @ p[f"W_{c}"] + bias(f"b_{c}")) for c in "qkv")
-    scores = Q @ K.transpose(0, 2, 1) / np.sqrt(d_k if scale == "d_k" else d)
+    Q, K, V = (split_heads(Y @ p[f"W_{c}"] + bias(f"b_{c}")) for c in "qkv")
+    scores = Q @ K.transpose(0, 2, 1) / {"d_k": np.sqrt(d_k), "d": np.sqrt(d), "none": 1.0, "d_k-no-root": d_k}[scale]
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
-    concat = (ref.softmax(scores) @ V).transpose(1, 0, 2).reshape(n, d)
+    concat = merge(ref.softmax(scores) @ V)
     return (concat @ p["W_o"] if w_o else concat) + bias("b_o")
 
 
-def _ffn(Y, p, relu=True, biases=True):
+def _ffn(Y, p, relu=True, biases=True, gelu=False):
     hidden = Y @ p["W_1"] + (p["b_1"] if biases else 0.0)
-    return (np.maximum(hidden, 0.0) if relu else hidden) @ p["W_2"] + (p["b_2"] if biases else 0.0)
+    active = _gelu_tanh(hidden) if gelu else np.maximum(hidden, 0.0) if relu else hidden
+    return active @ p["W_2"] + (p["b_2"] if biases else 0.0)
 
 
 def _block(X, p, h, mask, norm_first, attn=None, ffn=None, res_attn=True, res_ffn=True, from_normalised=False,
@@ -329,14 +411,38 @@ def _block_mistakes(desc, norm_first, mask, n_heads):
         ("attention-no-biases", wrong(attn={"biases": False}),
          tr("{desc}: the attention biases b_q, b_k, b_v, b_o were left out: Q = X W_q + b_q (likewise K and V), "
             "and the output is Concat(heads) W_o + b_o.", desc=desc)),
+        ("attention-no-biases", wrong(attn={"qkv_biases": False}),
+         tr("{desc}: the biases b_q, b_k and b_v were left out (b_o is there): Q = X W_q + b_q, likewise K and V.",
+            desc=desc)),
+        ("attention-no-biases", wrong(attn={"b_o": False}),
+         tr("{desc}: b_o was left out: the attention's output is Concat(heads) W_o + b_o.", desc=desc)),
         ("no-w-o", wrong(attn={"w_o": False}),
          tr("{desc}: the heads were concatenated but not projected with W_o (then + b_o).", desc=desc)),
+        ("no-w-o", wrong(attn={"w_o": False, "b_o": False}),
+         tr("{desc}: the concatenated heads are the attention's output here, with neither W_o nor b_o: the output "
+            "is Concat(heads) W_o + b_o, a learned mix of the heads.", desc=desc)),
+        ("heads-split-rows", wrong(attn={"split": "rows"}),
+         tr("{desc}: the heads were split with reshape(h, n, d_k), which cuts the (n, d) array into h blocks of "
+            "*rows* — tokens, not features. A head is a block of d_k columns: reshape(n, h, d_k), then put the head "
+            "axis first (transpose(1, 0, 2)), as in chapter 06; merge back the opposite way.", desc=desc)),
+        ("heads-split-rows", wrong(attn={"split": "rows-transposed"}),
+         tr("{desc}: the heads were split with reshape(h, n, d_k), which cuts the (n, d) array into h blocks of "
+            "*rows* — tokens, not features. A head is a block of d_k columns: reshape(n, h, d_k), then put the head "
+            "axis first (transpose(1, 0, 2)), as in chapter 06.", desc=desc)),
         ("heads-ignored", lambda X, p, h: _block(X, p, 1, mask, norm_first),
          tr("{desc}: you attended with one head of size d; split Q, K and V into n_heads heads of d_k = d / n_heads "
             "columns, as in chapter 06.", desc=desc)),
         ("sqrt-d-model", wrong(attn={"scale": "d"}),
          tr("{desc}: the heads' scores were divided by √d (the model width); each head divides by √d_k, its own "
-            "width (here √{d_k}).", desc=desc, d_k=BLOCK_D // BLOCK_H)),
+            "width (here √{d_k}).", desc=desc, d_k=BLOCK_D // n_heads)),
+        ("unscaled", wrong(attn={"scale": "none"}),
+         tr("{desc}: the heads' scores were not divided by √d_k (here √{d_k}).", desc=desc, d_k=BLOCK_D // n_heads)),
+        ("divided-by-d_k", wrong(attn={"scale": "d_k-no-root"}),
+         tr("{desc}: the heads' scores were divided by d_k = {d_k}; divide by its square root, √d_k.", desc=desc,
+            d_k=BLOCK_D // n_heads)),
+        ("ffn-gelu", wrong(ffn={"gelu": True}),
+         tr("{desc}: the feed-forward network used GELU (GPT-2's choice); this block, like exercise 11.2, uses ReLU, "
+            "max(0, ·).", desc=desc)),
         ("ffn-no-relu", wrong(ffn={"relu": False}),
          tr("{desc}: the feed-forward network has no ReLU on its hidden layer (see exercise 11.2).", desc=desc)),
         ("ffn-no-biases", wrong(ffn={"biases": False}),
@@ -367,6 +473,12 @@ def _block_mistakes(desc, norm_first, mask, n_heads):
              tr("{desc}: the block split into {fixed} heads whatever n_heads was; use the n_heads argument (here "
                 "{h}).", desc=desc, fixed=BLOCK_H, h=n_heads)),
         ]
+    if mask is None:
+        mistakes += [
+            ("mask-always-causal", lambda X, p, h: _block(X, p, h, ref.causal_mask(len(X)), norm_first),
+             tr("{desc}: you applied a causal mask although none was passed: mask=None means no mask, every token "
+                "may attend to every token. Use the mask argument as it is.", desc=desc)),
+        ]
     if mask is not None:
         mistakes += [
             ("mask-ignored", lambda X, p, h: _block(X, p, h, None, norm_first),
@@ -376,6 +488,119 @@ def _block_mistakes(desc, norm_first, mask, n_heads):
              tr("{desc}: the mask is inverted: True means 'may attend'.", desc=desc)),
         ]
     return mistakes
+
+
+# How a sub-layer F (attention or FFN, with its LayerNorm LNk) can be wired around its input Z: the right
+# ones ("pre", "post") and the typical wrong ones. Each: (what it computes, its formula for messages).
+_FORMS = {
+    "pre": (lambda Z, f, ln: Z + f(ln(Z)), "{Z} + {F}(LN{k}({Z}))"),
+    "post": (lambda Z, f, ln: ln(Z + f(Z)), "LN{k}({Z} + {F}({Z}))"),
+    "norm-after": (lambda Z, f, ln: Z + ln(f(Z)), "{Z} + LN{k}({F}({Z}))"),
+    "no-ln": (lambda Z, f, ln: Z + f(Z), "{Z} + {F}({Z})"),
+    "no-res-pre": (lambda Z, f, ln: f(ln(Z)), "{F}(LN{k}({Z}))"),
+    "no-res-post": (lambda Z, f, ln: ln(f(Z)), "LN{k}({F}({Z}))"),
+    "from-normalised": (lambda Z, f, ln: ln(Z) + f(ln(Z)), "LN{k}({Z}) + {F}(LN{k}({Z}))"),
+    "bare": (lambda Z, f, ln: f(Z), "{F}({Z})"),
+}
+_SUBSCRIPT = {1: "₁", 2: "₂"}
+
+
+def _formula(form, Z, F, k):
+    return _FORMS[form][1].format(Z=Z, F=F, k=_SUBSCRIPT[k])
+
+
+def _wiring_mistake(got, X, p, h, mask, norm_first, desc):
+    """Search the ways of wiring the two sub-layers — each in one of the _FORMS, attention or FFN first, ln1 and ln2
+    in either place, an extra LayerNorm at the end or not — for the one the student's block computes; if found,
+    raise a Mistake that writes out what it computes next to what it should."""
+    right = "pre" if norm_first else "post"
+    sub = {"MHA": lambda Y: _attention(Y, p, h, mask), "FFN": lambda Y: _ffn(Y, p)}
+    finals = {None: None, 1: lambda Y: _ln(Y, p, 1), 2: lambda Y: _ln(Y, p, 2), 0: lambda Y: _ln(Y, p, 0, False)}
+    with np.errstate(all="ignore"):
+        for order in (("MHA", "FFN"), ("FFN", "MHA")):
+            for lns in ((1, 2), (2, 1)):
+                for form1, (wire1, _) in _FORMS.items():
+                    H = wire1(X, sub[order[0]], lambda Y: _ln(Y, p, lns[0]))
+                    for form2, (wire2, _) in _FORMS.items():
+                        Y = wire2(H, sub[order[1]], lambda Y: _ln(Y, p, lns[1]))
+                        for final, norm in finals.items():
+                            if (order, lns, form1, form2, final) == (("MHA", "FFN"), (1, 2), right, right, None):
+                                continue
+                            if close(got, Y if norm is None else norm(Y)):
+                                _raise_wiring(order, lns, (form1, form2), final, right, norm_first, desc)
+
+
+def _raise_wiring(order, lns, forms, final, right, norm_first, desc):
+    yours = tr("H = {first}, then Y = {second}", first=_formula(forms[0], "X", order[0], lns[0]),
+               second=_formula(forms[1], "H", order[1], lns[1]))
+    if final is not None:
+        yours = tr("{yours}, then one more LayerNorm ({which}) of Y", yours=yours,
+                   which={1: "ln1", 2: "ln2", 0: tr("without γ and β")}[final])
+    should = tr("H = {first}, then Y = {second}", first=_formula(right, "X", "MHA", 1),
+                second=_formula(right, "H", "FFN", 2))
+    head = tr("{desc}: your block computes {yours}; with norm_first={nf} it is {should} (section 7's table).",
+              desc=desc, yours=yours, nf=norm_first, should=should)
+    if order != ("MHA", "FFN"):
+        raise Mistake("ffn-first", tr("{head} The feed-forward network came first; the attention sub-layer comes first "
+                                      "(tokens are mixed), then the feed-forward one (each token transformed).",
+                                      head=head))
+    if final is not None:
+        raise Mistake("extra-layernorm", tr("{head} That is one LayerNorm too many: a block ends with the last residual "
+                                            "sum (pre-LN) or with LN₂ (post-LN). The extra LayerNorm of a pre-LN model "
+                                            "comes once, after the last block (GPT-2's final LayerNorm), not inside "
+                                            "every block.", head=head))
+    if lns != (1, 2):
+        raise Mistake("layernorms-swapped", tr("{head} ln1 goes with the attention sub-layer, ln2 with the "
+                                               "feed-forward one.", head=head))
+    if "no-ln" in forms:
+        raise Mistake("missing-layernorm", tr("{head} A LayerNorm is missing: each sub-layer has its own, LN₁ with the "
+                                              "attention and LN₂ with the feed-forward network.", head=head))
+    if "norm-after" in forms:
+        raise Mistake("norm-before-add", tr("{head} You normalised a sub-layer's output before adding it: pre-LN "
+                                            "normalises the sub-layer's input, post-LN the sum.", head=head))
+    if any(f in ("no-res-pre", "no-res-post", "bare") for f in forms):
+        which = [name for name, f in zip(("attention", "ffn"), forms) if f in ("no-res-pre", "no-res-post", "bare")]
+        mistake_id = "no-residuals" if len(which) == 2 else f"no-residual-{which[0]}"
+        raise Mistake(mistake_id, tr("{head} A residual connection is missing: each sub-layer's input is added back "
+                                     "to its output.", head=head))
+    if "from-normalised" in forms:
+        raise Mistake("residual-from-normalised", tr("{head} The residual adds the stream itself, not its normalised "
+                                                     "copy.", head=head))
+    if set(forms) == {"pre", "post"}:
+        raise Mistake("mixed-pre-post", tr("{head} Both sub-layers are wired the same way: pre-LN when norm_first is "
+                                           "True, post-LN when it is False.", head=head))
+    raise Mistake("wiring", head)
+
+
+def _localise(transformer_block, got, args, mask, norm_first):
+    """Which sub-layer differs: run the student's block again with the FFN switched off (W_1, b_1, W_2, b_2 = 0),
+    then with the attention switched off (W_v, b_v, W_o, b_o = 0), and compare each with the reference. Returns a
+    sentence that says where to look."""
+    X, h = args[0], args[1]
+    verdict = {}
+    for part, names in (("ffn", ("W_1", "b_1", "W_2", "b_2")), ("attention", ("W_v", "b_v", "W_o", "b_o"))):
+        params = _copy_params()
+        for name in names:
+            params[name] = np.zeros_like(params[name])
+        expected = ref.transformer_block(X, params, h, mask=mask, norm_first=norm_first)
+        try:
+            result = call(transformer_block, X, params, *args[1:], desc="")
+            verdict[part] = close(np.asarray(result, dtype=float), expected)
+        except Exception:
+            return tr("Compare your block with the table of section 7 piece by piece: the attention (heads, biases, "
+                      "W_o, the mask), then which input each sub-layer reads, and what is added back.")
+    if verdict["ffn"] and not verdict["attention"]:
+        return tr("With the feed-forward weights set to 0 your block is right, so the difference is in the "
+                  "feed-forward sub-layer: the FFN itself (exercise 11.2), LN₂ and its γ and β, its residual.")
+    if verdict["attention"] and not verdict["ffn"]:
+        return tr("With the attention's values and output weights set to 0 your block is right, so the difference "
+                  "is in the attention sub-layer: the split into n_heads heads of d_k columns, the biases b_q, b_k, "
+                  "b_v, W_o and b_o, the scale √d_k, the mask (None means no mask), LN₁ and its γ and β.")
+    if verdict["attention"] and verdict["ffn"]:
+        return tr("Each sub-layer alone is right (with the other one's weights set to 0), so the difference is in how "
+                  "they are put together: the feed-forward sub-layer must read the attention sub-layer's result.")
+    return tr("With either sub-layer's weights set to 0 your block still differs: look at the LayerNorms (11.1, and "
+              "ln1_… / ln2_…) and at the wiring — which input each sub-layer reads, and what is added back.")
 
 
 def _copy_params():
@@ -427,8 +652,9 @@ def check_transformer_block(transformer_block):
                     "{desc} computed a pre-LN block: norm_first=False was ignored. Post-LN normalises after each "
                     "residual sum: LN₁(X + MHA(X)), then LN₂(H + FFN(H)).", desc=desc))
         diagnose(got, (X, P, args[1]), _block_mistakes(desc, norm_first, mask, args[1]))
-        raise Mistake(tr("{desc} gave {got}; expected {expected}. If exercises 11.1 and 11.2 pass, look at the "
-                         "wiring: which input each sub-layer reads, and what is added back.", desc=desc,
-                         got=fmt(got), expected=fmt(expected)))
+        _wiring_mistake(got, X, P, args[1], mask, norm_first, desc)
+        raise Mistake(tr("{desc}: your block's output differs: {got}; expected {expected}. {where}", desc=desc,
+                         got=fmt(got), expected=fmt(expected),
+                         where=_localise(transformer_block, got, args, mask, norm_first)))
     return tr("pre-LN and post-LN blocks, with and without a causal mask, 2 and 4 heads: attention and FFN, each "
               "with its residual connection and its own LayerNorm.")

@@ -7,8 +7,9 @@ miss it, whatever way it draws), and the wrong distributions it names are far ou
 with generators seeded alike must give the same tokens: an answer that draws from ``np.random`` or
 ``random`` instead of the ``rng`` it is given cannot pass.
 
-12.3's case has all its sizes different (d = 6 features in x, d_k = 4, d_v = 3, t = 5 cached tokens), so
-scaling by √d or √d_v, swapped caches or a transposed cache cannot pass by a coincidence of shapes.
+12.3's case has all its sizes different (d = 6 features in x, d_k = 4, d_v = 3, t = 6 cached tokens, so t + 1 = 7
+keys), so scaling by √d, √d_v or √(number of keys), swapped caches or a transposed cache cannot pass by a coincidence
+of shapes.
 """
 import numbers
 
@@ -42,9 +43,14 @@ def _as_index(value, desc, V):
         raise Mistake("wrong-type", tr("{desc} should return one token id (an integer), not {kind} {value}.",
                                        desc=desc, kind=type(value).__name__, value=short_repr(value, 40)))
     if not isinstance(value, numbers.Integral):
-        if not np.isfinite(value) or value != int(value):
-            raise Mistake("wrong-type", tr("{desc} should return one token id (an integer), not {value}.",
-                                           desc=desc, value=short_repr(value, 40)))
+        if np.isfinite(value) and value == int(value):
+            raise Mistake("float-id", tr("{desc} returned {value}, a float. A token id is an index into the "
+                                         "vocabulary, an int: return int(...) of the id you drew (the course uses it "
+                                         "as tiny_lm.VOCAB[id] and in arrays of ids).", desc=desc,
+                                         value=short_repr(value, 40)))
+        raise Mistake("wrong-type", tr("{desc} should return one token id (an integer), not {value}: a number that is "
+                                       "not whole cannot be an index. Return the index of the token you drew.",
+                                       desc=desc, value=short_repr(value, 40)))
     index = int(value)
     if not 0 <= index < V:
         raise Mistake("out-of-range", tr("{desc} returned {index}; a token id is between 0 and {last} "
@@ -55,6 +61,14 @@ def _as_index(value, desc, V):
 def _numeric_failure(message):
     """True if an exception's text says that numbers went wrong (a division by zero, inf or nan)."""
     return any(word in message for word in ("ZeroDivision", "FloatingPoint", "NaN", "nan", "inf", "divide"))
+
+
+def _p_positional(m, desc):
+    """rng.choice(n, probabilities): the probabilities went in as ``size`` and rng.choice raised a TypeError."""
+    if m.id == "raised" and "TypeError" in m.message and "interpreted as an integer" in m.message:
+        raise Mistake("p-positional", tr("{desc} failed ({message}). If you called rng.choice(n, probabilities): the "
+                                         "second positional argument of rng.choice is size, the number of draws. Pass "
+                                         "the probabilities by name, as p=….", desc=desc, message=m.message)) from None
 
 
 def _draws(sample_next, logits, T, seed, n, desc):
@@ -79,6 +93,7 @@ def _run(sample_next, logits, T, seed, n, desc):
             raise Mistake("no-softmax", tr("{desc} failed ({message}). Logits can be negative: they are not "
                                            "probabilities. Sample from softmax(logits / T).",
                                            desc=desc, message=m.message)) from None
+        _p_positional(m, desc)
         if m.id == "raised" and "sum to 1" in m.message:
             raise Mistake("divided-after-softmax", tr("{desc} failed ({message}). Dividing the probabilities by T "
                                                       "leaves numbers that no longer sum to 1; divide the logits by "
@@ -94,6 +109,7 @@ def check_sample_next(sample_next):
         try:
             got = _draws(sample_next, logits, 0.0, 0, 20, desc)
         except Mistake as m:
+            _p_positional(m, desc)
             if m.id == "raised" and _numeric_failure(m.message):
                 raise Mistake("t0-crash", tr("{desc} failed ({message}). T = 0 means 'always the most likely token': "
                                              "return the argmax of the logits when the temperature is 0, without "
@@ -184,12 +200,38 @@ def _top_k(logits, k, axis=-1, smallest=False):
     return out
 
 
+def _each_row_right(top_k_filter, logits, k):
+    """True if the answer gets every row right when it is given that row alone (a 1-D-only answer)."""
+    for row in logits:
+        try:
+            got = np.asarray(call(top_k_filter, row, k, desc=""), dtype=float)
+        except Exception:
+            return False
+        if not np.array_equal(got, tiny_lm.top_k_filter(row, k)):
+            return False
+    return True
+
+
 @register("12.2", "top_k_filter")
 def check_top_k_filter(top_k_filter):
-    cases = [(LOGITS_1D, 3), (LOGITS_2D, 2), (LOGITS_1D, 1), (LOGITS_1D, 7)]
+    cases = [(LOGITS_1D, 3), (LOGITS_2D, 2), (LOGITS_1D, 1), (LOGITS_1D, 7), (LOGITS_1D, 9), (LOGITS_2D, 8)]
     for logits, k in cases:
         desc = tr("top_k_filter(logits of shape {shape}, {k})", shape=logits.shape, k=k)
-        result = call(top_k_filter, logits, k, desc=desc)
+        V = logits.shape[-1]
+        try:
+            result = call(top_k_filter, logits, k, desc=desc)
+        except Mistake as m:
+            if m.id == "raised" and k > V:
+                raise Mistake("k-above-v", tr("{desc} failed ({message}). k = {k} is more than the {V} logits of a row: "
+                                              "then there is nothing to drop, and every logit stays as it is (k ≥ the "
+                                              "number of logits keeps them all).", desc=desc, message=m.message, k=k,
+                                              V=V)) from None
+            if m.id == "raised" and logits.ndim == 2:
+                raise Mistake("one-row-only", tr("{desc} failed ({message}). The logits may be a batch, one row per "
+                                                 "sequence (here {rows} rows of {V}): work along the last axis "
+                                                 "(axis=-1), so that each row keeps its own k largest.", desc=desc,
+                                                 message=m.message, rows=len(logits), V=V)) from None
+            raise
         if isinstance(result, np.ndarray) and result.dtype == bool and result.shape == logits.shape:
             raise Mistake("returned-mask", tr("{desc} returned a boolean mask; return the logits themselves, with "
                                               "−inf where a logit is dropped.", desc=desc))
@@ -208,6 +250,10 @@ def check_top_k_filter(top_k_filter):
             raise Mistake("returned-probabilities", tr("{desc} returned probabilities (each row sums to 1); return "
                                                        "the filtered logits: sampling divides them by T and takes the "
                                                        "softmax afterwards.", desc=desc))
+        if k > V:
+            raise Mistake("k-above-v", tr("{desc}: k = {k} is more than the {V} logits of a row, so nothing is dropped: "
+                                          "every logit stays as it is (k ≥ the number of logits keeps them all). Yours "
+                                          "gave {got}.", desc=desc, k=k, V=V, got=fmt(got)))
         dropped = expected == -np.inf
         if np.all(kept) and k < logits.shape[-1]:
             filler = got[dropped]
@@ -239,6 +285,11 @@ def check_top_k_filter(top_k_filter):
         if np.all(n_kept == k - 1):
             raise Mistake("k-minus-one", tr("{desc} kept {n} logits per row, one too few (an off-by-one in the "
                                             "slice or the threshold index).", desc=desc, n=int(n_kept.max())))
+        if logits.ndim == 2 and _each_row_right(top_k_filter, logits, k):
+            raise Mistake("one-row-only", tr("{desc}: each row alone comes out right, the batch does not. The logits "
+                                             "may be a batch, one row per sequence (here {rows} rows of {V}): work "
+                                             "along the last axis (axis=-1, and keep that axis when you compare "
+                                             "with a threshold per row).", desc=desc, rows=len(logits), V=V))
         if np.array_equal(np.isfinite(got), np.isfinite(expected)):
             raise Mistake("kept-changed", tr("{desc}: the right logits were kept, but their values changed; leave "
                                              "the kept logits as they are (sampling applies T and softmax later).",
@@ -250,10 +301,10 @@ def check_top_k_filter(top_k_filter):
 
 # --- 12.3 kv_cache_step --------------------------------------------------------------------------------
 
-D, D_K, D_V, T_CACHED = 6, 4, 3, 5
+D, D_K, D_V, T_CACHED = 6, 4, 3, 6  # t + 1 = 7 keys: every size different
 _RNG3 = np.random.default_rng(123)
 W_Q, W_K, W_V = (_RNG3.normal(size=(D, c)) for c in (D_K, D_K, D_V))
-X_TOKENS = _RNG3.normal(size=(T_CACHED + 1, D)) * 1.5            # 5 earlier tokens and the new one
+X_TOKENS = _RNG3.normal(size=(T_CACHED + 1, D)) * 1.5            # 6 earlier tokens and the new one
 K_CACHE, V_CACHE = X_TOKENS[:-1] @ W_K, X_TOKENS[:-1] @ W_V       # the cache holds their keys and values
 X_NEW = X_TOKENS[-1]
 
@@ -265,7 +316,7 @@ def _attend(q, K, V, scale):
 @register("12.3", "kv_cache_step")
 def check_kv_cache_step(kv_cache_step):
     desc = "kv_cache_step(x, W_q, W_k, W_v, K_cache, V_cache)"
-    result = call(kv_cache_step, X_NEW, W_Q, W_K, W_V, K_CACHE, V_CACHE, desc=desc)
+    result = _call_step(kv_cache_step, X_NEW, K_CACHE, V_CACHE, desc)
     _check_step(result, X_NEW, K_CACHE, V_CACHE, desc)
     # from an empty cache, token by token: the same outputs as causal attention over the whole sequence
     full, _ = ref.scaled_dot_product_attention(X_TOKENS @ W_Q, X_TOKENS @ W_K, X_TOKENS @ W_V,
@@ -273,13 +324,26 @@ def check_kv_cache_step(kv_cache_step):
     K, V = np.zeros((0, D_K)), np.zeros((0, D_V))
     for i, x in enumerate(X_TOKENS):
         desc_i = tr("token {i} of {n}, fed one by one from an empty cache", i=i + 1, n=len(X_TOKENS))
-        result = call(kv_cache_step, x, W_Q, W_K, W_V, K, V, desc=desc_i)
+        result = _call_step(kv_cache_step, x, K, V, desc_i)
         out, K, V = _check_step(result, x, K, V, desc_i)
         if not close(out, full[i]):
             raise Mistake(tr("{desc}: the output differs from row {i} of causal attention over the whole sequence.",
                              desc=desc_i, i=i))
     return tr("q, k, v of the new token only; k and v appended as the caches' last rows; q attends to all t + 1 "
               "keys — token by token, exactly what causal attention over the whole sequence gives.")
+
+
+def _call_step(kv_cache_step, x, K_cache, V_cache, desc):
+    """Call the answer; a failed append of a 1-D row to a 2-D cache (np.concatenate, np.append) gets a hint."""
+    try:
+        return call(kv_cache_step, x, W_Q, W_K, W_V, K_cache, V_cache, desc=desc)
+    except Mistake as m:
+        if m.id == "raised" and "dimension" in m.message:
+            raise Mistake("append-1d", tr("{desc} failed ({message}). The new k = x W_k is one row of shape (d_k,), 1-D, "
+                                          "and the cache is 2-D, (t, d_k): make k a row of shape (1, d_k) first "
+                                          "(k[None] or k.reshape(1, -1)), or use np.vstack, which does it for you.",
+                                          desc=desc, message=m.message)) from None
+        raise
 
 
 def _check_step(result, x, K_cache, V_cache, desc):
@@ -332,6 +396,11 @@ def _check_step(result, x, K_cache, V_cache, desc):
     named = [
         ("unscaled", _attend(q, K_new, V_new, 1.0),
          tr("{desc}: the scores were not divided by √d_k (here √{d_k}).", desc=desc, d_k=D_K)),
+        ("sqrt-m", _attend(q, K_new, V_new, np.sqrt(t + 1)),
+         tr("{desc}: you divided by √{m}, the square root of the number of keys (t + 1 = {m}); the scale is √d_k, "
+            "the size of q and k (here √{d_k}), whatever the length of the cache.", desc=desc, m=t + 1, d_k=D_K)),
+        ("divided-by-d_k", _attend(q, K_new, V_new, D_K),
+         tr("{desc}: you divided by d_k = {d_k}; divide by its square root, √d_k.", desc=desc, d_k=D_K)),
         ("sqrt-d", _attend(q, K_new, V_new, np.sqrt(D)),
          tr("{desc}: you divided by √{d}, the square root of x's size d; the scale is √d_k, the size of q and k "
             "(here √{d_k}).", desc=desc, d=D, d_k=D_K)),

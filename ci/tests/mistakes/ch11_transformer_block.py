@@ -28,6 +28,14 @@ def _ln_no_keepdims(X, gamma, beta, eps=1e-5):
     return (X - X.mean(axis=-1)) / np.sqrt(X.var(axis=-1) + eps) * gamma + beta
 
 
+NOTEBOOK_ONES, NOTEBOOK_ZEROS = np.ones(6), np.zeros(6)  # chapter 11's `ones` and `zeros`: d = 6 there
+
+
+def _ln_with_globals(X, gamma, beta, eps=1e-5):
+    """The notebook's ones and zeros instead of the gamma and beta arguments."""
+    return _ln(X, NOTEBOOK_ONES, NOTEBOOK_ZEROS, eps)
+
+
 def _rms_norm(X, gamma, beta, eps=1e-5):
     return X / np.sqrt((X ** 2).mean(axis=-1, keepdims=True) + eps) * gamma + beta
 
@@ -100,6 +108,29 @@ def _block_no_w_o(X, params, n_heads, mask=None, norm_first=True):
     return ref.transformer_block(X, p, n_heads, mask, norm_first)
 
 
+def _block_scaled(divisor):
+    """Every head's scores divided by divisor(d_k) instead of √d_k: the queries scaled by √d_k / divisor(d_k)."""
+    def block(X, params, n_heads, mask=None, norm_first=True):
+        d_k = len(params["W_q"]) // n_heads
+        p = dict(params)
+        p["W_q"], p["b_q"] = params["W_q"] * math.sqrt(d_k) / divisor(d_k), params["b_q"] * math.sqrt(d_k) / divisor(d_k)
+        return ref.transformer_block(X, p, n_heads, mask, norm_first)
+    return block
+
+
+def _block_gelu(X, params, n_heads, mask=None, norm_first=True):
+    ln, mha, _ = _pieces(params, n_heads, mask)
+
+    def ffn(Y):
+        return _gelu(Y @ params["W_1"] + params["b_1"]) @ params["W_2"] + params["b_2"]
+
+    if norm_first:
+        H = X + mha(ln(X, 1))
+        return H + ffn(ln(H, 2))
+    H = ln(X + mha(X), 1)
+    return ln(H + ffn(H), 2)
+
+
 def _block_ln_no_affine(X, params, n_heads, mask=None, norm_first=True):
     p = dict(params)
     for k in (1, 2):
@@ -122,6 +153,39 @@ def _block_no_ffn_relu(X, params, n_heads, mask=None, norm_first=True):
 
 def _block_invert_mask(X, params, n_heads, mask=None, norm_first=True):
     return ref.transformer_block(X, params, n_heads, None if mask is None else ~np.asarray(mask), norm_first)
+
+
+def _block_always_causal(X, params, n_heads, mask=None, norm_first=True):
+    """mask=None read as "causal": every block gets a causal mask, asked for or not."""
+    return ref.transformer_block(X, params, n_heads, ref.causal_mask(len(X)) if mask is None else mask, norm_first)
+
+
+def _block_no_output_projection(X, params, n_heads, mask=None, norm_first=True):
+    p = dict(params)
+    p["W_o"], p["b_o"] = np.eye(len(p["W_o"])), np.zeros_like(p["b_o"])
+    return ref.transformer_block(X, p, n_heads, mask, norm_first)
+
+
+def _block_heads_by_rows(X, params, n_heads, mask=None, norm_first=True):
+    """Heads split with reshape(h, n, d_k) — h blocks of rows, not of columns — and merged back the same way."""
+    p = params
+
+    def mha(Y):
+        n, d = Y.shape
+        Q, K, V = ((Y @ p[f"W_{c}"] + p[f"b_{c}"]).reshape(n_heads, n, d // n_heads) for c in "qkv")
+        heads, _ = ref.scaled_dot_product_attention(Q, K, V, mask=mask)
+        return heads.reshape(n, d) @ p["W_o"] + p["b_o"]
+
+    ln, _, ffn = _pieces(p, n_heads, mask)
+    if norm_first:
+        H = X + mha(ln(X, 1))
+        return H + ffn(ln(H, 2))
+    H = ln(X + mha(X), 1)
+    return ln(H + ffn(H), 2)
+
+
+def _unit_ln(Y):
+    return ref.layer_norm(Y, np.ones(Y.shape[-1]), np.zeros(Y.shape[-1]))
 
 
 RIGHT = {
@@ -150,6 +214,11 @@ MISTAKES = {
         (lambda X, g, b, eps=1e-5: _ln(X, g, b, eps, affine="swapped"), "gamma-beta-swapped", "swapped"),
         (lambda X, g, b, eps=1e-5: _ln(X * g + b, 1, 0, eps), "affine-first", "applied before normalising"),
         (_ln_no_keepdims, "keepdims", "keepdims=True"),
+        (_ln_with_globals, "used-globals", "not with arrays defined outside the function"),
+        (lambda X, g, b, eps=1e-6: _ln(X, g, b, eps), "eps-default", "eps ≈ 1e-06, not 1e-5"),
+        (lambda X, g, b, eps=1e-5: _ln(X, g, b, 1e-3), "eps-default", "eps ≈ 1e-03"),
+        (lambda X, g, b, eps=1e-5: _ln(X, g, b, 1e-5 if eps == 1e-5 else 1e-2), "eps-ignored", "eps ≈ 1e-02"),
+        (lambda X, g, b, eps=1e-5: _ln(X, g, b, eps) + 1e-5 * (X > 2), "other", "They differ most in row 0"),
         (lambda X, g, b, eps=1e-5: (_ln(X, g, b, eps), X.mean(-1)), "returned-tuple", "returned a tuple"),
         (lambda X, g, b, eps=1e-5: _ln(X, g, b, eps).mean(-1), "reduced", "keeps the shape of X"),
     ],
@@ -217,5 +286,27 @@ MISTAKES = {
          "returned-tuple", "return only the block's output"),
         (lambda X, p, h, mask=None, norm_first=True: p.update(W_o=p["W_o"] * 0) or ref.transformer_block(
             X, p, h, mask, norm_first), "mutated-input", "changed the params dictionary"),
+        (_block_scaled(lambda d_k: 1.0), "unscaled", "not divided by √d_k"),
+        (_block_scaled(lambda d_k: d_k), "divided-by-d_k", "divide by its square root"),
+        (_block_gelu, "ffn-gelu", "used GELU"),
+        (_block_always_causal, "mask-always-causal", "mask=None means no mask"),
+        (_block_no_output_projection, "no-w-o", "neither W_o nor b_o"),
+        (lambda X, p, h, mask=None, norm_first=True: ref.transformer_block(
+            X, _zeroed(p, "b_q", "b_k", "b_v"), h, mask, norm_first), "attention-no-biases", "b_q, b_k and b_v"),
+        (_block_heads_by_rows, "heads-split-rows", "reshape(h, n, d_k)"),
+        (_block_wiring(lambda X, ln, mha, ffn: (lambda H: H + mha(ln(H, 1)))(X + ffn(ln(X, 2)))), "ffn-first",
+         "the attention sub-layer comes first"),
+        (_block_wiring(lambda X, ln, mha, ffn: (lambda H: ln(H + ffn(ln(H, 2)), 2))(X + mha(ln(X, 1)))),
+         "extra-layernorm", "one LayerNorm too many"),
+        (_block_wiring(lambda X, ln, mha, ffn: (lambda H: _unit_ln(H + ffn(ln(H, 2))))(X + mha(ln(X, 1)))),
+         "extra-layernorm", "one LayerNorm too many"),
+        (_post_wiring(lambda X, ln, mha, ffn: (lambda H: ln(H + ffn(H), 2))(X + mha(X))), "missing-layernorm",
+         "LayerNorm is missing"),
+        (_block_wiring(lambda X, ln, mha, ffn: (lambda H: H + ffn(ln(H, 2)))(X + ln(mha(X), 1))), "norm-before-add",
+         "X + LN₁(MHA(X))"),
+        (_post_wiring(lambda X, ln, mha, ffn: (lambda H: ln(H + ffn(H), 2))(X + ln(mha(X), 1))), "norm-before-add",
+         "X + LN₁(MHA(X))"),
+        (lambda X, p, h, mask=None, norm_first=True: ref.transformer_block(X, p, h, mask, norm_first) + 1e-3,
+         "other", "your block's output differs"),
     ],
 }

@@ -25,6 +25,35 @@ def _choice(p, logits, T, rng):
     return int(rng.choice(len(p), p=p))
 
 
+def _choice_p_positional(p, logits, T, rng):
+    return int(rng.choice(len(p), p))  # p lands in `size`
+
+
+def _top_k_one_row(logits, k):
+    """Written for one row: indexes the array with the order of its elements."""
+    out = np.array(logits, dtype=float)
+    out[np.argsort(out)[:-k]] = -np.inf
+    return out
+
+
+def _top_k_one_row_threshold(logits, k):
+    """Written for one row: the k-th largest of a *sorted array*, not of each row."""
+    logits = np.asarray(logits, dtype=float)
+    return np.where(logits >= np.sort(logits)[-k], logits, -np.inf)
+
+
+def _top_k_unguarded(logits, k):
+    """The k-th largest as a threshold, without the case k > V."""
+    logits = np.asarray(logits, dtype=float)
+    return np.where(logits >= np.sort(logits, axis=-1)[..., -k][..., None], logits, -np.inf)
+
+
+def _kv_concatenate(x, W_q, W_k, W_v, K, V):
+    q, k, v = x @ W_q, x @ W_k, x @ W_v
+    K, V = np.concatenate([K, k]), np.concatenate([V, v])  # k is 1-D: "same number of dimensions"
+    return sm(K @ q / np.sqrt(len(q))) @ V, K, V
+
+
 def _naive_exp(logits, T, rng):
     if T == 0:
         return int(np.argmax(logits))
@@ -49,7 +78,8 @@ def _kv(x, W_q, W_k, W_v, K, V, scale="d_k", append=True, attend_old=False, prep
     K_new = np.vstack([k, K]) if prepend else np.vstack([K, x @ W_q if cache_query else k])
     V_new = np.vstack([v, V]) if prepend else np.vstack([V, v])
     K_att, V_att = (K, V) if attend_old else (K_new, V_new)
-    s = K_att @ q / {"d_k": np.sqrt(len(q)), "none": 1.0, "d": np.sqrt(len(x)), "d_v": np.sqrt(len(v))}[scale]
+    s = K_att @ q / {"d_k": np.sqrt(len(q)), "none": 1.0, "d": np.sqrt(len(x)), "d_v": np.sqrt(len(v)),
+                     "keys": np.sqrt(len(K_att)), "d_k, no root": len(q)}[scale]
     w = sm(s) if softmax else s
     out = w if weights else w @ V_att
     if not append:
@@ -87,6 +117,10 @@ MISTAKES = {
         (_sample(_choice, scale=lambda l, T: -l / T), "negated", "sign of the logits"),
         (_sample(lambda p, l, T, rng: p), "returned-distribution", "one per token"),
         (_sample(lambda p, l, T, rng: len(l)), "out-of-range", "a token id is between"),
+        (_sample(_choice_p_positional), "p-positional", "as p="),
+        (_sample(lambda p, l, T, rng: float(_choice(p, l, T, rng))), "float-id", "return int(...)"),
+        (lambda l, T, rng: float(np.argmax(l)), "float-id", "return int(...)"),
+        (lambda l, T, rng: np.float64(2.5), "wrong-type", "not whole"),
     ],
     "12.2": [
         (lambda l, k: _top_k(l, k, smallest=True), "k-smallest", "*smallest*"),
@@ -100,6 +134,11 @@ MISTAKES = {
         (lambda l, k: np.argsort(l, axis=-1)[..., -k:], "returned-top-k", "only the k kept values"),
         (lambda l, k: sm(_top_k(l, k)), "returned-probabilities", "returned probabilities"),
         (lambda l, k: _top_k(l, k) / 2, "kept-changed", "values changed"),
+        (_top_k_one_row, "one-row-only", "may be a batch"),
+        (_top_k_one_row_threshold, "one-row-only", "may be a batch"),
+        (_top_k_unguarded, "k-above-v", "nothing to drop"),
+        (lambda l, k: _top_k(l, k) if k <= np.shape(l)[-1] else np.full(np.shape(l), -np.inf), "k-above-v",
+         "nothing is dropped"),
     ],
     "12.3": [
         (lambda *a: _kv(*a, append=False), "not-appended", "Append the new token's k and v"),
@@ -109,6 +148,9 @@ MISTAKES = {
         (lambda *a: _kv(*a, swap=True), "swapped-caches", "caches swapped"),
         (lambda *a: _kv(*a, scale="none"), "unscaled", "not divided by √d_k"),
         (lambda *a: _kv(*a, scale="d"), "sqrt-d", "x's size d"),
+        (lambda *a: _kv(*a, scale="keys"), "sqrt-m", "the number of keys"),
+        (lambda *a: _kv(*a, scale="d_k, no root"), "divided-by-d_k", "its square root"),
+        (_kv_concatenate, "append-1d", "k[None]"),
         (lambda *a: _kv(*a, scale="d_v"), "sqrt-d_v", "square root of d_v"),
         (lambda *a: _kv(*a, query_from="k"), "query-from-w_k", "made with W_k"),
         (lambda *a: _kv(*a, softmax=False), "no-softmax", "without softmax"),
