@@ -7,8 +7,8 @@
 current language and fills in the values with ``str.format`` (so a literal brace
 is written ``{{`` or ``}}`` in every template, with or without values). English is
 the default and needs no catalog. The templates are the msgids of gettext catalogs
-(``attention_course/locale/<lang>/LC_MESSAGES/attention_course.po``); a template
-without a translation is shown in English.
+(``attention_course/locale/<lang>/LC_MESSAGES/*.po``, one per source module); a
+template without a translation is shown in English.
 """
 import os
 
@@ -41,12 +41,11 @@ def _load_catalog(language):
         return {}
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent / "locale" / language / "LC_MESSAGES" / "attention_course.po"
-    if not path.exists():
-        return {}
     import polib
 
-    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and not e.fuzzy and not e.obsolete}
+    folder = Path(__file__).resolve().parent / "locale" / language / "LC_MESSAGES"
+    return {e.msgid: e.msgstr for path in sorted(folder.glob("*.po")) for e in polib.pofile(str(path))
+            if e.msgstr and not e.fuzzy and not e.obsolete}
 
 
 def tr(template, **values):

@@ -71,9 +71,27 @@ def normalise(nb):
     return nb
 
 
+# The last line of every English notebook's title cell: a link to the same notebook in the Chinese edition.
+ZH_LINK = "*[中文版 · Chinese edition](../zh/{folder}/{name})*"
+ZH_LINK_LINE = re.compile(r"\n*\*\[中文版 · Chinese edition\]\(\.\./zh/[^)]*\)\*\s*$")
+
+
+def with_language_link(nb, folder, name):
+    """``nb`` with its title cell ending in the link to the Chinese edition of ``folder``/``name``."""
+    title = nb.cells[0]
+    title.source = ZH_LINK_LINE.sub("", title.source).rstrip("\n") + "\n\n" + ZH_LINK.format(folder=folder, name=name)
+    return nb
+
+
+def without_language_link(source):
+    return ZH_LINK_LINE.sub("", source)
+
+
 def make_chapter(solution_nb, name="notebook"):
     """The student version of a solved notebook (sources only; no outputs)."""
     nb = normalise(copy.deepcopy(solution_nb))
+    if ZH_LINK_LINE.search(nb.cells[0].source):
+        nb.cells[0].source = nb.cells[0].source.replace("](../zh/solutions/", "](../zh/chapters/")
     for i, cell in enumerate(nb.cells):
         has_marker = BEGIN in cell.source or END in cell.source
         if is_solution_cell(cell):
@@ -171,6 +189,11 @@ def main(argv=None):
 
     CHAPTERS.mkdir(exist_ok=True)
     for path in notebooks(SOLUTIONS, args.prefix):
+        source = nbformat.read(path, as_version=4)
+        linked = with_language_link(copy.deepcopy(source), "solutions", path.name)
+        if linked.cells[0].source != source.cells[0].source:  # only the title's last line changes: no re-run needed
+            source.cells[0].source = linked.cells[0].source
+            write(source, path)
         write(make_chapter(nbformat.read(path, as_version=4), path.name), CHAPTERS / path.name)
         print(f"generated chapters/{path.name}")
     if not args.no_execute:

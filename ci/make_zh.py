@@ -10,7 +10,8 @@
 
 One source: the English ``solutions/`` notebooks. Their translatable parts are kept in gettext PO catalogs
 (``zh/po/NN_slug.po``, editable in Poedit or Weblate; the package's messages in
-``attention_course/locale/zh/LC_MESSAGES/attention_course.po``), one entry per markdown cell and per code
+``attention_course/locale/zh/LC_MESSAGES/<module>.po``, one catalog per source module, e.g.
+``checks.ch04_query_key_value.po``), one entry per markdown cell and per code
 cell that has English in its comments or strings: msgctxt "markdown" or "code", msgid the English cell,
 msgstr the Chinese one. A code cell's translation must be the same code — only its comments and the
 text inside its string literals may differ (f-strings keep their expressions); ``build`` refuses
@@ -41,7 +42,7 @@ import make_chapters as mc  # noqa: E402
 ROOT = mc.ROOT
 ZH = ROOT / "zh"
 ZH_SOLUTIONS, ZH_CHAPTERS, CATALOGS = ZH / "solutions", ZH / "chapters", ZH / "po"
-PACKAGE_CATALOG = ROOT / "attention_course" / "locale" / "zh" / "LC_MESSAGES" / "attention_course.po"
+PACKAGE_CATALOGS = ROOT / "attention_course" / "locale" / "zh" / "LC_MESSAGES"  # one PO per source module
 LANGUAGE_LINES = ['from attention_course import set_language', 'set_language("zh")  # 提示、图表和控件都用中文',
                   '']
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
@@ -77,8 +78,8 @@ def units(nb):
     """(cell index, msgctxt, English text) for every translatable cell of a notebook."""
     found = []
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
-            found.append((i, "markdown", cell.source))
+        if cell.cell_type == "markdown":  # the title's link to the Chinese edition is not translated
+            found.append((i, "markdown", mc.without_language_link(cell.source) if i == 0 else cell.source))
         elif cell.cell_type == "code" and has_english(cell.source):
             found.append((i, "code", cell.source))
     return found
@@ -178,14 +179,26 @@ def notebook_units(stem):
 
 
 def package_templates():
-    """Every tr() template of the helper package: (template, (file, line))."""
+    """Every tr() template of the helper package: (template, (file, line)), in file order."""
     found = {}
     for path in sorted((ROOT / "attention_course").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, (str(path.relative_to(ROOT)), str(node.lineno)))
-    return sorted(found.items(), key=lambda kv: kv[1])
+    return sorted(found.items(), key=lambda kv: (kv[1][0], int(kv[1][1])))
+
+
+def package_catalog(source):
+    """The catalog of a package source file: attention_course/checks/ch04_x.py -> checks.ch04_x.po."""
+    module = Path(source).relative_to("attention_course").with_suffix("")
+    return PACKAGE_CATALOGS / (".".join(module.parts) + ".po")
+
+
+def package_catalogs(prefix=""):
+    """Existing package catalogs (of the chapter modules whose number starts with ``prefix``, if given)."""
+    paths = sorted(PACKAGE_CATALOGS.glob("*.po"))
+    return [p for p in paths if not prefix or f".ch{prefix}" in p.name]
 
 
 def stems(prefix=""):
@@ -194,11 +207,17 @@ def stems(prefix=""):
 
 def update(prefix="", package=False):
     if package:
-        po = load(PACKAGE_CATALOG, "attention_course")
-        merge(po, [(None, t, where) for t, where in package_templates()])
-        PACKAGE_CATALOG.parent.mkdir(parents=True, exist_ok=True)
-        po.save(str(PACKAGE_CATALOG))
-        return [PACKAGE_CATALOG]
+        PACKAGE_CATALOGS.mkdir(parents=True, exist_ok=True)
+        by_catalog = {}
+        for template, where in package_templates():
+            by_catalog.setdefault(package_catalog(where[0]), []).append((None, template, where))
+        written = []
+        for path in sorted(set(by_catalog) | set(PACKAGE_CATALOGS.glob("*.po"))):
+            po = load(path, path.stem)
+            merge(po, by_catalog.get(path, []))
+            po.save(str(path))
+            written.append(path)
+        return written
     CATALOGS.mkdir(parents=True, exist_ok=True)
     written = []
     for stem in stems(prefix):
@@ -215,7 +234,7 @@ def entry_key(e):
 
 def export(prefix="", package=False, everything=False):
     """{key: {"en", "zh", "previous_en"}} for entries that need work (all of them with everything=True)."""
-    paths = [PACKAGE_CATALOG] if package else [catalog_path(s) for s in stems(prefix)]
+    paths = package_catalogs(prefix) if package else [catalog_path(s) for s in stems(prefix)]
     out = {}
     for path in paths:
         for e in load(path):
@@ -273,14 +292,47 @@ def problems(prefix="", package=True):
                 found.append(f"{_where(stem, i, text)}: the translation changes the code (only comments and the "
                              "text in strings may differ)")
     if package:
-        po = load(PACKAGE_CATALOG)
-        entries = {e.msgid: e for e in po if not e.obsolete}
+        entries = {(path, e.msgid): e for path in package_catalogs() for e in load(path) if not e.obsolete}
         for template, (path, line) in package_templates():
-            e = entries.get(template)
+            e = entries.get((package_catalog(path), template))
             if e is None or not e.msgstr:
                 found.append(f"{path}:{line}: message {template[:60]!r} has no Chinese translation")
             elif e.fuzzy:
                 found.append(f"{path}:{line}: message {template[:60]!r}: its Chinese translation is stale (fuzzy)")
+            elif _placeholders(e.msgstr) != _placeholders(template):
+                found.append(f"{path}:{line}: message {template[:60]!r}: the translation's placeholders differ")
+    return found
+
+
+def _placeholders(template):
+    import string
+
+    return sorted(f for _, f, _, _ in string.Formatter().parse(template) if f is not None)
+
+
+GLOSSARY = ZH / "glossary.csv"
+
+
+def glossary_problems(paths=None):
+    """Entries whose English uses a glossary term while the translation lacks its Chinese term (a translator
+    comment ``glossary: skip TERM`` records a deliberate exception)."""
+    import csv
+
+    rows = list(csv.DictReader(open(GLOSSARY, encoding="utf-8")))
+    paths = paths if paths is not None else sorted(CATALOGS.glob("*.po")) + package_catalogs()
+    found = []
+    for path in paths:
+        for e in load(path):
+            if e.obsolete or not e.msgstr:
+                continue
+            skipped = {t.strip() for line in (e.tcomment or "").splitlines() if line.startswith("glossary: skip")
+                       for t in line[len("glossary: skip"):].split(",")}
+            text = re.sub(r"`[^`]*`|\$[^$]*\$|https?://\S+", " ", e.msgid)
+            for row in rows:
+                if re.search(row["pattern"], text, re.I) and row["chinese"] not in e.msgstr \
+                        and row["english"] not in skipped:
+                    found.append(f"{path.name}: '{row['english']}' should be {row['chinese']} in the translation of "
+                                 f"{e.msgid[:70]!r}")
     return found
 
 
@@ -301,7 +353,7 @@ def translate(nb, stem, folder):
     first_code = next(c for c in zh.cells if c.cell_type == "code")
     first_code.source = "\n".join(LANGUAGE_LINES) + first_code.source
     title = zh.cells[0]
-    title.source = title.source.rstrip("\n") + f"\n\n*[English edition](../../{folder}/{stem}.ipynb)*"
+    title.source = title.source.rstrip("\n") + f"\n\n*[English edition · 英文版](../../{folder}/{stem}.ipynb)*"
     return zh
 
 
@@ -370,7 +422,8 @@ def main(argv=None):
     elif args.command == "build":
         build(args.arg, execute=not args.no_execute, jobs=args.jobs)
     else:
-        found = problems(args.arg, package=not args.arg) + stale_notebooks(args.arg)
+        paths = [catalog_path(st) for st in stems(args.arg)] + package_catalogs(args.arg) if args.arg else None
+        found = problems(args.arg, package=not args.arg) + glossary_problems(paths) + stale_notebooks(args.arg)
         for p in found:
             print(p)
         return 1 if found else 0
