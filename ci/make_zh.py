@@ -92,7 +92,13 @@ def _fstring_expressions(literal):
         return (literal,)
     if not isinstance(tree, ast.JoinedStr):
         return ()
-    return tuple(ast.unparse(v) for v in ast.walk(tree) if isinstance(v, ast.FormattedValue))
+
+    class Text(ast.NodeTransformer):  # a string inside an expression ({'word':<6}) is text a reader sees
+        def visit_Constant(self, node):
+            return ast.Constant("…") if isinstance(node.value, str) else node
+
+    return tuple(ast.unparse(Text().visit(v.value)) + (ast.unparse(v.format_spec) if v.format_spec else "")
+                 for v in tree.values if isinstance(v, ast.FormattedValue))
 
 
 def skeleton(source):
