@@ -218,8 +218,8 @@ def _additive_mistakes(desc, got):
             "query's numbers to the wrong entries. Each key's hidden vector is W_q q + W_k k_j, two (h,) vectors "
             "added: lay the keys' part out with one row per key, or add W_q q as a column.")),
         ("transposed-w_k", lambda q, K, Wq, Wk, v: np.tanh(K @ Wk + Wq @ q) @ v,
-         tr("K @ W_k multiplies by W_k's transpose (it runs only when h = d). W_k has shape (h, d) and maps a key "
-            "(d,) to (h,): with the keys as rows of K, that is K times W_k transposed.")),
+         tr("K @ W_k multiplies by W_k where its transpose is needed (it runs only when h = d). W_k has shape (h, d) "
+            "and maps a key (d,) to (h,): with the keys as rows of K, that is K @ W_k.T.")),
         ("no-tanh", lambda q, K, Wq, Wk, v: (K @ Wk.T + Wq @ q) @ v,
          tr("the tanh is missing. Without it the score is linear, and the query's part is the same for every key "
             "— softmax would ignore the query altogether.")),

@@ -170,7 +170,7 @@ def check_graph_mask(graph_mask):
                                                   "adjacency says: combine the edges and the diagonal with a logical "
                                                   "or.", desc=desc, i=int(loops[0])))
         if np.array_equal(got, ~A) or np.array_equal(got, ~expected):
-            raise Mistake("inverted", tr("{desc} is inverted: True where an edge joins i and j (and on the diagonal).",
+            raise Mistake("inverted", tr("{desc} is inverted: it should be True where an edge joins i and j (and on the diagonal), False elsewhere.",
                                          desc=desc))
         if got.all():
             raise Mistake("all-true", tr("{desc} lets every node attend to every node; only edges (and the node "

@@ -50,7 +50,7 @@ def _softmax_backward_mistakes(desc):
          tr("{desc}: the bracket (g − Σ p g) is right, but it was not multiplied by p: each score's gradient is "
             "scaled by its own weight p_i (a weight of 0 gets no gradient).", desc=desc)),
         ("unweighted-sum", lambda p, g: p * (g - np.sum(g, axis=-1, keepdims=True)),
-         tr("{desc}: the sum Σ_j g_j is not weighted by p_j; each g_j counts as much as its weight p_j.", desc=desc)),
+         tr("{desc}: the sum Σ_j g_j is not weighted by p_j; each g_j should count in proportion to its weight p_j.", desc=desc)),
         ("sign-flipped", lambda p, g: p * (np.sum(p * g, axis=-1, keepdims=True) - g),
          tr("{desc}: the sign is flipped: the weighted sum is subtracted from g, not g from the weighted sum.",
             desc=desc)),
