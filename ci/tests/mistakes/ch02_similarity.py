@@ -72,7 +72,7 @@ MISTAKES = {
     "2.3": [
         (lambda q, K, Wq, Wk, v: v @ np.tanh(Wk @ K.T + Wq @ q), "broadcast-axis", "broadcasts an (h,) vector"),
         (lambda q, K, Wq, Wk, v: np.tanh(Wq @ q + Wk @ K.T).T @ v, "broadcast-axis", "could not be broadcast"),
-        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk + Wq @ q) @ v, "transposed-w_k", "W_k's transpose"),
+        (lambda q, K, Wq, Wk, v: np.tanh(K @ Wk + Wq @ q) @ v, "transposed-w_k", "K @ W_k.T"),
         (lambda q, K, Wq, Wk, v: (K @ Wk.T + Wq @ q) @ v, "no-tanh", "the tanh is missing"),
         (lambda q, K, Wq, Wk, v: np.tanh((K @ Wk.T + Wq @ q) @ v), "tanh-after-v", "before the product with v"),
         (lambda q, K, Wq, Wk, v: np.tanh(K @ Wq.T + Wk @ q) @ v, "swapped-weights", "swapped"),
