@@ -93,6 +93,10 @@ def add_test_cells(nb, chapter):
     The check cell of exercise N.k is the first code cell after its solution cell (grade_id exN_k)
     that calls ``check("N.k", <the exercise's function>)``."""
     nb = copy.deepcopy(nb)
+    # What nbgrader releases is the student's version: its link to the Chinese edition goes to
+    # zh/chapters, as in chapters/ (make_chapters.make_chapter does the same).
+    if nb.cells and nb.cells[0].cell_type == "markdown":
+        nb.cells[0].source = nb.cells[0].source.replace("](../zh/solutions/", "](../zh/chapters/")
     ids = [_grade_id(c) for c in nb.cells if _grade_id(c)]
     for exercise in chapter.exercises:
         where = f"{chapter.notebook}, exercise {exercise.id}"

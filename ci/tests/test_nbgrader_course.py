@@ -64,7 +64,11 @@ def written(tmp_path_factory):
 def test_every_exercise_gets_a_test_cell_after_its_check_cell(written, chapter):
     nb = nbformat.read(written / "source" / chapter.stem / chapter.notebook, as_version=4)
     solution = nbformat.read(ROOT / "solutions" / chapter.notebook, as_version=4)
-    # every other cell is the solution notebook's, unchanged (source, metadata, outputs)
+    # every other cell is the solution notebook's, unchanged (source, metadata, outputs), except the
+    # title's link to the Chinese edition, which goes to the student version as in chapters/
+    title = solution.cells[0].source
+    assert "](../zh/solutions/" in title
+    solution.cells[0].source = title.replace("](../zh/solutions/", "](../zh/chapters/")
     assert [c for c in nb.cells if not is_test(c)] == solution.cells
     tests = [(i, c) for i, c in enumerate(nb.cells) if is_test(c)]
     assert [grade_id(c) for _, c in tests] == [f"test_ex{e.id.replace('.', '_')}" for e in chapter.exercises]
