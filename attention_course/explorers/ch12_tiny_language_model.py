@@ -99,6 +99,8 @@ class TinyLanguageModelExplorer(Explorer):
         ax_h.set_xlabel(tr("the prompt's characters (keys)"))
         ax_h.set_title(tr("where each head looks from the last character"), fontsize=10)
         self.animated = [*self.bars, self.truth, *self.samples, self.note]  # the marks drawn over the bars
+        # they change with the prompt only (the heads' frame goes over their image, as in a full draw)
+        self.keyed = [self.heading, ax_b.xaxis, self.im, ax_h.xaxis, *ax_h.spines.values()]
 
     # -- the numbers ------------------------------------------------------------------------------------
     def prompt(self):
