@@ -11,10 +11,11 @@ the kernel (each explorer's widget and controls get a CSS class), and each contr
 figure is moved, one step at a time, waiting for the kernel to go idle between steps:
 
 - sliders: → or ← on the (lower) handle, walking to one end and back (← first when the slider starts at
-  its maximum);
+  its maximum); a step that leaves the figure as it was (chapter 12's top-k past the characters that
+  matter) is counted under "miss" and the walk goes on, until --presses steps changed the figure;
 - drop-downs: the next option; toggle buttons: the next button; a grid of single toggle buttons: a few
   of them, each pressed twice; checkboxes: a click; text boxes: a value from the explorer's
-  ``bench_values``, committed with Enter (the keypress is the Enter).
+  ``bench_values``, typed, then committed with Enter (the keypress is the Enter).
 
 Latency is the time from the input event (``event.timeStamp`` of the keydown, mousedown or change) to
 the moment ipympl draws a frame with changed pixels onto the figure's visible canvas (the compositor
@@ -49,7 +50,7 @@ import browser  # noqa: E402
 MEDIAN_BUDGET_MS = 100.0
 P95_BUDGET_MS = 150.0
 SETTLE_MS = 120  # after a step: no new kernel message for this long (and the kernel idle) -> next step
-STEP_TIMEOUT_S = 6.0
+STEP_TIMEOUT_S = 3.0
 
 # Runs in the page before JupyterLab: times and sizes of what crosses the kernel's WebSocket, the
 # moment a changed frame lands on the benchmarked figure's canvas, and ipympl's toDataURL calls.
@@ -157,12 +158,16 @@ INIT_SCRIPT = r"""
     B.rec = {armed: true, t_arm: now(), input: null, pixels: null, base, msgs: [], draws: [], decoded: [], dataurl: []};
   };
   B.settled = settleMs => {
+    // done: new pixels and then quiet; or the kernel answered (a frame, or idle) without changing a pixel
+    // and stayed quiet for longer (then the step is counted as "unchanged")
     const r = B.rec;
-    if (!r || r.pixels === null) return false;
-    const last = r.msgs.length ? r.msgs[r.msgs.length - 1].t : r.pixels;
+    if (!r || r.input === null) return false;
     const w = window.jupyterapp.shell.currentWidget;
-    const idle = w && w.sessionContext.session.kernel.status === 'idle';
-    return idle && now() - Math.max(last, r.pixels) > settleMs;
+    if (!(w && w.sessionContext.session.kernel.status === 'idle')) return false;
+    const last = Math.max(r.input, r.pixels || 0, ...r.msgs.map(m => m.t));
+    if (r.pixels !== null) return now() - last > settleMs;
+    const answered = r.msgs.some(m => m.t > r.input && (m.kind === 'image' || m.kind === 'status:idle'));
+    return answered && now() - last > 4 * settleMs;
   };
   B.take = () => {
     const r = B.rec;
@@ -230,6 +235,16 @@ def __ac_bench_setup():
                      "figure_px": list(canvas.get_width_height(physical=True)), "controls": controls})
     globals()["__ac_bench_log"] = log
     globals()["__ac_bench_explorers"] = explorers
+    gc_start = []
+
+    def gc_pause(phase, info, gc_start=gc_start):  # garbage collections: a pause the callback cannot avoid
+        if phase == "start":
+            gc_start[:] = [time.time(), time.perf_counter()]
+        elif gc_start:
+            log.append({"gc_ms": (time.perf_counter() - gc_start[1]) * 1000, "wall": gc_start[0] * 1000,
+                        "generation": info["generation"]})
+
+    gc.callbacks[:] = [c for c in gc.callbacks if getattr(c, "__name__", "") != "gc_pause"] + [gc_pause]
     return info
 
 __ac_bench_out = json.dumps(__ac_bench_setup())
@@ -296,8 +311,8 @@ def plan(control, presses):
     kind = control["kind"]
     if control["disabled"] or kind in ("Button", "HTML", "Label", "Output"):
         return None
-    if kind.endswith("Slider"):
-        return [("key", k) for k in slider_steps(control, presses)]
+    if kind.endswith("Slider"):  # walk on while steps leave the figure as it was (up to 3 x presses)
+        return [("key", k) for k in slider_steps(control, 3 * presses)]
     if kind in ("Dropdown", "Select", "RadioButtons", "ToggleButtons"):
         n, start = control["n_options"], control["index"]
         if n < 2:
@@ -338,20 +353,22 @@ def act(page, element, control, action):
         else:
             page.evaluate("() => { window.__acBench.rec.armed = false; }")
             box.fill(arg)  # nothing is sent yet: the value is committed by Enter
+            page.wait_for_timeout(150)  # typing is over before the Enter
             page.evaluate("() => { window.__acBench.rec.armed = true; }")
             box.press("Enter")
 
 
 def one_step(page, selector, element, control, action):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.evaluate("s => window.__acBench.arm(s)", selector)
     act(page, element, control, action)
-    deadline = time.monotonic() + STEP_TIMEOUT_S
-    settled = False
-    while time.monotonic() < deadline:
-        if page.evaluate(f"() => window.__acBench.settled({SETTLE_MS})"):
-            settled = True
-            break
-        page.wait_for_timeout(30)
+    try:  # polled inside the page: no round trip to this process while the step is under way
+        page.wait_for_function("ms => window.__acBench.settled(ms)", arg=SETTLE_MS, polling=25,
+                               timeout=STEP_TIMEOUT_S * 1000)
+        settled = True
+    except PlaywrightTimeout:
+        settled = False
     rec = page.evaluate("() => window.__acBench.take()")
     if not settled:  # no change within the time limit: let a late frame land before the next step
         page.wait_for_timeout(500)
@@ -395,6 +412,7 @@ def add_kernel_parts(steps, kernel_log):
     frame is encoded and sent from inside it), wire out (the image through the server to the page)."""
     callbacks = [e for e in kernel_log if "callback_ms" in e]
     encodes = [e for e in kernel_log if "encode_ms" in e]
+    collections = [e for e in kernel_log if "gc_ms" in e]
     for f in steps:
         if not f["changed"]:
             continue
@@ -402,6 +420,7 @@ def add_kernel_parts(steps, kernel_log):
         mine = [e for e in callbacks if lo <= e["wall"] <= hi]
         frames = [e for e in encodes if lo <= e["wall"] <= f.get("image_wall", hi)]
         f["kernel_callbacks"] = len(mine)
+        f["kernel_gc_ms"] = sum(e["gc_ms"] for e in collections if lo <= e["wall"] <= hi)
         if mine:
             f["kernel_callback_ms"] = sum(e["callback_ms"] for e in mine)
             if "sent_wall" in f:
@@ -429,11 +448,16 @@ def measure_control(page, ex, key, control, presses):
     figure.scroll_into_view_if_needed()
     element.scroll_into_view_if_needed()
     page.wait_for_timeout(200)
-    return [one_step(page, f".ac-bench-{ex['i']}", element, control, a) for a in actions]
+    steps = []
+    for a in actions:
+        steps.append(one_step(page, f".ac-bench-{ex['i']}", element, control, a))
+        if sum(s["changed"] for s in steps) == presses:
+            break
+    return steps
 
 
 PARTS = ("front_out_ms", "wire_in_ms", "kernel_ms", "wire_out_ms", "decode_paint_ms", "dataurl_ms",
-         "kernel_callback_ms", "kernel_encode_ms", "kernel_callbacks", "png_bytes", "image_bytes", "bytes_in",
+         "kernel_callback_ms", "kernel_encode_ms", "kernel_gc_ms", "kernel_callbacks", "png_bytes", "image_bytes", "bytes_in",
          "images", "updates_sent")
 
 
@@ -479,7 +503,9 @@ def bench_notebook(page, lab, notebook, presses, log):
             kernel_json(page, KERNEL_TAKE_LOG)  # the restore's own frames are not counted
             row = summarize(ex["name"], label, control["kind"], steps)
             row.update(notebook=notebook, chapter=ex["chapter"], key=keys[0] if len(keys) == 1 else "grid",
-                       figure_px=ex["figure_px"], latencies_ms=[round(s["latency_ms"], 1) for s in steps if s["changed"]])
+                       figure_px=ex["figure_px"], latencies_ms=[round(s["latency_ms"], 1) for s in steps if s["changed"]],
+                       step_parts=[{k: round(v, 1) for k, v in s.items() if k.endswith("_ms") or k in ("images", "kernel_callbacks")}
+                                   for s in steps if s["changed"]])
             rows.append(row)
             log(row)
     return rows
@@ -550,6 +576,8 @@ def main(argv=None):
     parser.add_argument("--presses", type=int, default=12, help="steps per control (default 12)")
     parser.add_argument("--json", action="store_true", help="end with a JSON summary on one line")
     parser.add_argument("--folder", default="solutions", help="solutions (default) or chapters")
+    parser.add_argument("--nodelay", action="store_true",
+                        help="kernel WebSockets without Nagle's algorithm (not Jupyter Server's default; see browser.py)")
     args = parser.parse_args(argv)
     if not Path(browser.CHROMIUM).exists():
         print(f"no Chromium at {browser.CHROMIUM}: nothing measured")
@@ -559,12 +587,13 @@ def main(argv=None):
         notebooks = [p for p in notebooks if any(p.name.startswith(o.zfill(2) if o.isdigit() else o) for o in args.only)]
     load_before = os.getloadavg()[0]
     print(f"1-minute load average {load_before:.2f} (meaningful below ~0.5); {args.presses} steps per control; "
-          f"budget median <= {MEDIAN_BUDGET_MS:.0f} ms, p95 <= {P95_BUDGET_MS:.0f} ms", flush=True)
+          f"budget median <= {MEDIAN_BUDGET_MS:.0f} ms, p95 <= {P95_BUDGET_MS:.0f} ms"
+          + ("; kernel WebSockets without Nagle's algorithm" if args.nodelay else ""), flush=True)
     print("ms, medians per control: f-out input -> update sent | w-in -> kernel callback starts | kernel -> frame "
           "sent (k-png: its PNG) | w-out -> frame arrives | paint -> new pixels (toURL: ipympl's toDataURL, part of "
           "paint) | kB, imgs, cbs: bytes of frames, frames and kernel callbacks per step", flush=True)
     print(header(), flush=True)
-    lab = browser.start_lab(tempfile.mkdtemp())
+    lab = browser.start_lab(tempfile.mkdtemp(), nodelay=args.nodelay)
     if lab.url is None:
         print(lab.log_text())
         return 1
@@ -591,6 +620,7 @@ def main(argv=None):
     print(f"{sum(s['ok'] for s in summary)} of {len(summary)} explorers within budget")
     if args.json:
         print(json.dumps({"load_before": load_before, "load_after": load_after, "presses": args.presses,
+                          "nodelay": args.nodelay,
                           "budget": {"median_ms": MEDIAN_BUDGET_MS, "p95_ms": P95_BUDGET_MS},
                           "explorers": summary, "controls": rows}, ensure_ascii=False))
     return 0
