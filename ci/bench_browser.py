@@ -447,7 +447,7 @@ def measure_control(page, ex, key, control, presses):
     figure = page.locator(f".ac-bench-{ex['i']}").first
     figure.scroll_into_view_if_needed()
     element.scroll_into_view_if_needed()
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(500)  # the page settles after scrolling, as it has before a student's first keypress
     steps = []
     for a in actions:
         steps.append(one_step(page, f".ac-bench-{ex['i']}", element, control, a))
@@ -523,6 +523,7 @@ def measure_toggle_grid(page, ex, grid, controls, presses):
         if not element.count() or not element.is_visible():
             continue
         element.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
         for _ in range(2):
             steps.append(one_step(page, f".ac-bench-{ex['i']}", element, controls[key], ("click", None)))
     return (steps or None), cells
