@@ -98,9 +98,10 @@ class WeightedAverageExplorer(Explorer):
         ax.set_title("weights (outlined: inside the crisp window)", fontsize=10)
         self.title_text = fig.suptitle(" ", fontsize=13)
         # Only the selected person's name can move, so only it is redrawn per update (text is the
-        # costly part of a frame); selecting another person swaps it and redraws the figure once.
+        # costly part of a frame); the others are drawn once per selection and places (background_key).
         self.animated = [self.window_span, self.kernel_line, self.query_line, self.soft_line, self.crisp_line,
                          self.points, self.selected_ring, self.note, *self.bars, self.title_text]
+        self.keyed = list(self.name_texts)
         if self.edit_people:
             self.animated.append(self.name_texts[self.names.index("孙十")])
 
@@ -121,12 +122,16 @@ class WeightedAverageExplorer(Explorer):
         super()._on_change(change)
 
     def _select_label(self, i):
-        """Make person i's name label the moving one, then redraw the whole figure once."""
-        old = self.animated.pop()
-        old.set_animated(False)
-        self.name_texts[i].set_animated(True)
+        """Make person i's name label the moving one (the others are drawn with the background)."""
+        self.animated.pop()
         self.animated.append(self.name_texts[i])
-        self.invalidate_background()
+
+    def background_key(self):
+        """The names that stand still: who is selected, and where everybody else is."""
+        if not self.edit_people:
+            return None
+        i = self.names.index(self.value("person"))
+        return i, tuple(np.delete(self.ages, i)), tuple(np.delete(self.incomes, i))
 
     def result(self):
         """The numbers behind the picture: weights, soft estimate, crisp average (or None)."""

@@ -65,7 +65,7 @@ class SimilarityExplorer(Explorer):
         x = np.arange(len(KEYS))
         self.score_bars = self.ax_scores.bar(x, np.zeros(len(KEYS)), color=KEY_COLORS)
         self.ax_scores.set_xticks(x, KEY_NAMES)
-        self.ax_scores.axhline(0, color="grey", lw=0.6)
+        self.score_zero = self.ax_scores.axhline(0, color="grey", lw=0.6)
         self.weight_bars = self.ax_weights.bar(x, np.zeros(len(KEYS)), color=KEY_COLORS)
         (self.dot_marks,) = self.ax_weights.plot(x, np.zeros(len(KEYS)), "_", color="black", ms=28, mew=2,
                                                  label="weights of the dot product")
@@ -77,13 +77,17 @@ class SimilarityExplorer(Explorer):
         self.score_texts = [self.ax_scores.text(i, 0, "", ha="center", fontsize=9) for i in x]
         self.animated = [self.query_arrow, self.query_label, *self.score_bars, *self.weight_bars, self.dot_marks,
                          *self.score_texts]
+        # what a score function changes: the scores' y axis (limits, ticks, grid), its zero line, its title
+        self.keyed = [self.ax_scores.yaxis, self.score_zero, self.ax_scores.title]
         self._set_score_axes()
 
     def _set_score_axes(self):
         name = self.value("score")
         self.ax_scores.set_ylim(*SCORES[name][1])
         self.ax_scores.set_title(f"scores: {name}", fontsize=10)
-        self.invalidate_background()  # new limits
+
+    def background_key(self):
+        return self.value("score")
 
     def _on_change(self, change):
         if change["owner"] is self.controls["score"]:

@@ -79,6 +79,7 @@ class SelfAttentionExplorer(Explorer):
                                         color=COLORS["vermillion"])
         self.cos_text = ax_p.set_title("cos(苹果, 水果) 0.000    cos(苹果, 手机) 0.000", fontsize=10)
         self.animated = [self.im, self.row_box, self.after, self.path, self.after_text, self.cos_text]
+        self.keyed = [ax_h.xaxis, ax_h.yaxis]  # the sentence's words
 
     def background_key(self):
         return tuple(self.tokens())  # the token labels are part of the (cached) background

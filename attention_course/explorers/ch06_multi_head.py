@@ -66,6 +66,7 @@ class MultiHeadExplorer(Explorer):
         ax_o.set_ylabel("value")
         ax_o.set_title("苹果's output, Concat(heads) W_o: bar colour = head", fontsize=10)
         self.animated = [self.im, self.row_box, self.head_title, self.im_rows, self.head_box, self.note, *self.bars]
+        self.keyed = [ax_h.xaxis, ax_h.yaxis, ax_r.xaxis]  # the sentence's words
 
     def background_key(self):
         return self.value("sentence")  # the token labels are part of the (cached) background

@@ -99,6 +99,7 @@ class TrainingExplorer(Explorer):
         ax_u.set_title("what 苹果's query looks for: W_k q", fontsize=10)
         self.animated = [self.im, self.vline, *self.bars, self.pred_title,
                          self.note, *self.u_bars]
+        self.keyed = [ax_s.xaxis]  # the words of your sentence
 
     def tokens(self):
         return self.value("sentence").split()

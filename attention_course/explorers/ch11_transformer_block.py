@@ -140,6 +140,7 @@ class OverSmoothingExplorer(Explorer):
         ax_n.set_ylabel(tr("mean ‖x‖"))
         ax_n.set_title(tr("how large: mean length of a token vector"), fontsize=10)
         self.animated = [self.im, self.heading, self.curve_c, self.curve_n, self.dot_c, self.dot_n]
+        self.keyed = [ax_h.xaxis, ax_h.yaxis, *self.others_c, *self.others_n]  # they change with the sentence
 
     def background_key(self):
         return self.value("sentence")  # the token labels and the grey curves of the other variants

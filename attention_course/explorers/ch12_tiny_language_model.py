@@ -90,8 +90,10 @@ class TinyLanguageModelExplorer(Explorer):
                               color=COLORS["vermillion"], wrap=True,
                               bbox=dict(facecolor="white", edgecolor=COLORS["vermillion"]))
         n_heads = self.config.n_layers * self.config.n_heads
-        self.im = ax_h.imshow(np.full((n_heads, self.config.n_ctx), np.nan), cmap="viridis", vmin=0, vmax=1,
-                              aspect="auto")
+        # a mesh, not an image: redrawn with each new prompt, and a resampled image costs ~5 ms more
+        self.im = ax_h.pcolormesh(np.arange(self.config.n_ctx + 1) - 0.5, np.arange(n_heads + 1) - 0.5,
+                                  np.ma.masked_all((n_heads, self.config.n_ctx)), cmap="viridis", vmin=0, vmax=1)
+        ax_h.set_ylim(n_heads - 0.5, -0.5)  # head 1.1 at the top
         self.fig.colorbar(self.im, ax=ax_h, shrink=0.8, label=tr("attention weight"))
         ax_h.set_yticks(range(n_heads), [tr("head {l}.{h}", l=l + 1, h=h + 1) for l in range(self.config.n_layers)
                                          for h in range(self.config.n_heads)], fontsize=8)
@@ -99,6 +101,8 @@ class TinyLanguageModelExplorer(Explorer):
         ax_h.set_xlabel(tr("the prompt's characters (keys)"))
         ax_h.set_title(tr("where each head looks from the last character"), fontsize=10)
         self.animated = [*self.bars, self.truth, *self.samples, self.note]  # the marks drawn over the bars
+        # they change with the prompt only (the heads' frame goes over their image, as in a full draw)
+        self.keyed = [self.heading, ax_b.xaxis, self.im, ax_h.xaxis, *ax_h.spines.values()]
 
     # -- the numbers ------------------------------------------------------------------------------------
     def prompt(self):
@@ -185,8 +189,9 @@ class TinyLanguageModelExplorer(Explorer):
             return
         self._heads_shown = chars
         n = len(chars)
-        self.im.set_data(weights)
-        self.im.set_extent((-0.5, n - 0.5, weights.shape[0] - 0.5, -0.5))
+        cells = np.ma.masked_all(self.im.get_array().shape)
+        cells[:, :n] = np.ma.masked_invalid(weights)
+        self.im.set_array(cells)
         self.ax_h.set_xlim(-0.5, n - 0.5)
         self.ax_h.set_xticks(range(n), chars)
 
