@@ -135,3 +135,40 @@ def test_csv_is_written_atomically(tmp_path, monkeypatch):
 def test_missing_file_and_empty_folder(tmp_path):
     assert grade.grade_one(tmp_path / "nope.ipynb", 10)["error"] == "no such file"
     assert grade.main([str(tmp_path), "--out", str(tmp_path / "g.csv")]) == 2
+
+
+# --- Chinese submissions ---------------------------------------------------------------------------
+
+def test_chinese_submissions_are_graded_like_english_ones(tmp_path):
+    """Notebooks of the Chinese edition (zh/) get exactly the grades their English twins get, and with
+    --lang zh the messages and the class report are Chinese."""
+    import re
+
+    solved_zh = nbformat.read(ROOT / "zh" / "solutions" / "04_query_key_value.ipynb", as_version=4)
+    notebooks = {
+        "zh_solved.ipynb": solved_zh,
+        "zh_untouched.ipynb": nbformat.read(ROOT / "zh" / "chapters" / "04_query_key_value.ipynb", as_version=4),
+    }
+    mistake = nbformat.read(ROOT / "zh" / "solutions" / "04_query_key_value.ipynb", as_version=4)
+    cell = next(c for c in mistake.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "ex4_1")
+    cell.source = "def attend(q, K, V):\n    return softmax(K @ q) @ V"  # forgot to divide by √d_k
+    notebooks["zh_unscaled.ipynb"] = mistake
+    for name, nb in notebooks.items():
+        nbformat.write(nb, tmp_path / name)
+    out = tmp_path / "grades.csv"
+    proc = subprocess.run([sys.executable, "-m", "attention_course.grade", str(tmp_path), "--out", str(out),
+                           "--report", str(tmp_path / "report.html"), "--lang", "zh",
+                           "--timeout", str(TIMEOUT), "--jobs", "2"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = {Path(r["notebook"]).name: r for r in csv.DictReader(f)}
+    assert [(rows[n]["4.1"], rows[n]["4.2"], rows[n]["4.3"], rows[n]["error"]) for n in sorted(rows)] == [
+        ("pass", "pass", "pass", ""), ("fail", "pass", "pass", ""), ("fail", "fail", "fail", "")]
+    with open(tmp_path / "mistakes.csv", newline="", encoding="utf-8") as f:
+        mistakes = {(Path(r["notebook"]).name, r["exercise"]): r for r in csv.DictReader(f)}
+    unscaled = mistakes["zh_unscaled.ipynb", "4.1"]
+    assert unscaled["mistake"] == "4.1/unscaled"
+    assert re.search(r"[\u4e00-\u9fff]", unscaled["message"]), unscaled["message"]  # the message is Chinese
+    assert "√d_k" in unscaled["message"]
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "班级报告" in page and "4.1/unscaled" in page
