@@ -169,7 +169,8 @@ def _same_value(a, b):
 
 
 def dimension_label(name):
-    """A word-vector dimension's name (food, technology, …: the columns of assets/data/word_vectors.csv) as a student reads it."""
+    """A word-vector dimension's name (food, technology, …: the columns of assets/data/word_vectors.csv), as a
+    student reads it."""
     return {"food": tr("food"), "technology": tr("technology"), "action": tr("action"), "person": tr("person"),
             "place": tr("place"), "function": tr("function")}.get(name, name)
 

@@ -23,7 +23,8 @@ class TwoPeopleExplorer(Explorer):
     def build(self):
         names, _, incomes = load_incomes()
         self.names, self.incomes = names[:2], incomes[:2]
-        self.controls["w"] = widgets.FloatSlider(0.5, min=0, max=1, step=0.05, description=tr("weight on {name}", name=names[0]),
+        self.controls["w"] = widgets.FloatSlider(0.5, min=0, max=1, step=0.05,
+                                                 description=tr("weight on {name}", name=names[0]),
                                                  style=SLIDER_STYLE, layout=control_layout("420px"))
         ax_w, ax_avg = self.fig.subplots(1, 2)
         self.bars = ax_w.bar([0, 1], [0.5, 0.5], color=[COLORS["blue"], COLORS["orange"]])

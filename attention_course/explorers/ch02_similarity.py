@@ -44,8 +44,10 @@ class SimilarityExplorer(Explorer):
 
     def build(self):
         slider = dict(style=SLIDER_STYLE, layout=control_layout(), continuous_update=True)
-        self.controls["angle"] = widgets.FloatSlider(30, min=0, max=355, step=5, description=tr("query angle (°)"), **slider)
-        self.controls["length"] = widgets.FloatSlider(2.0, min=0.1, max=4, step=0.1, description=tr("query length"), **slider)
+        self.controls["angle"] = widgets.FloatSlider(30, min=0, max=355, step=5, description=tr("query angle (°)"),
+                                                     **slider)
+        self.controls["length"] = widgets.FloatSlider(2.0, min=0.1, max=4, step=0.1, description=tr("query length"),
+                                                      **slider)
         self.controls["score"] = widgets.Dropdown(options=[(translate(k), k) for k in SCORES], value="dot product q·k",
                                                   description=tr("score"),
                                                   style=SLIDER_STYLE, layout=control_layout("360px"),

@@ -37,7 +37,8 @@ class TemperatureExplorer(Explorer):
                                        style=SLIDER_STYLE, layout=control_layout("320px"))
         c["n"] = widgets.IntSlider(2, min=2, max=N_MAX, description=tr("scores shown"), **slider)
         for i, v in enumerate((51.0, 49.0, 40.0, 10.0)):
-            c[f"s{i + 1}"] = widgets.FloatSlider(v, min=-50, max=1000, step=1, description=tr("score {i}", i=i + 1), **slider)
+            c[f"s{i + 1}"] = widgets.FloatSlider(v, min=-50, max=1000, step=1, description=tr("score {i}", i=i + 1),
+                                                 **slider)
         c["T"] = widgets.SelectionSlider(options=TEMPERATURES, value=1.0, description=tr("temperature T"), **slider)
 
         ax = self.ax = self.fig.subplots()
@@ -95,8 +96,8 @@ class TemperatureExplorer(Explorer):
             note = tr("nearly all the weight is on the largest score (softmax → argmax)")
         elif r["ratios"] is None:
             note = tr("plain division is meaningless here: a score is ≤ 0")
-        self.info.set_text(tr("T = {T:g}   entropy {h:.3f} nats (most: ln {n} = {most:.3f})", T=r["T"], h=r["entropy"], n=n,
-                              most=np.log(n)) + "\n" + note)
+        self.info.set_text(tr("T = {T:g}   entropy {h:.3f} nats (most: ln {n} = {most:.3f})", T=r["T"],
+                              h=r["entropy"], n=n, most=np.log(n)) + "\n" + note)
 
     def layout(self):
         c = self.controls
@@ -156,7 +157,8 @@ class ScalingExplorer(Explorer):
         self.hist_raw = self.ax_raw.stairs(np.zeros(80), self.edges_raw, fill=True, color=COLORS["vermillion"])
         self.hist_scaled = self.ax_scaled.stairs(np.zeros(50), self.edges_scaled, fill=True, color=COLORS["blue"])
         z = np.linspace(-5, 5, 200)
-        self.ax_scaled.plot(z, np.exp(-z**2 / 2) / np.sqrt(2 * np.pi), color="black", lw=1, label=tr("normal, variance 1"))
+        self.ax_scaled.plot(z, np.exp(-z**2 / 2) / np.sqrt(2 * np.pi), color="black", lw=1,
+                            label=tr("normal, variance 1"))
         self.ax_scaled.legend(loc="center right", fontsize=8, frameon=False)
         for ax in (self.ax_raw, self.ax_scaled):
             ax.set_xlabel(tr("score"))

@@ -37,7 +37,8 @@ class QKVExplorer(Explorer):
         self.controls["row"] = widgets.Dropdown(options=ROWS, value="q1", description=tr("edit row"),
                                                 style=SLIDER_STYLE, layout=control_layout("220px"))
         self.controls["x"] = widgets.FloatSlider(1.0, min=-3, max=3, step=0.1, description=tr("first number"), **slider)
-        self.controls["y"] = widgets.FloatSlider(0.0, min=-3, max=3, step=0.1, description=tr("second number"), **slider)
+        self.controls["y"] = widgets.FloatSlider(0.0, min=-3, max=3, step=0.1, description=tr("second number"),
+                                                 **slider)
         ax_s, ax_w, ax_v = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.1]})
         self.im_scores = ax_s.imshow(np.zeros((3, 4)), cmap="cividis", vmin=-6, vmax=6)
         self.im_weights = ax_w.imshow(np.zeros((3, 4)), cmap="viridis", vmin=0, vmax=1)

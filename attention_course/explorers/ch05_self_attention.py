@@ -76,7 +76,8 @@ class SelfAttentionExplorer(Explorer):
                           xytext=(6, 4), textcoords="offset points", color=color)
         (self.after,) = ax_p.plot([], [], "*", color=COLORS["vermillion"], ms=16)
         (self.path,) = ax_p.plot([], [], "--", color=COLORS["vermillion"], lw=1)
-        self.after_text = ax_p.annotate(tr("{word} after", word="苹果"), (0, 0), xytext=(6, -14), textcoords="offset points",
+        self.after_text = ax_p.annotate(tr("{word} after", word="苹果"), (0, 0), xytext=(6, -14),
+                                        textcoords="offset points",
                                         color=COLORS["vermillion"])
         self.cos_text = ax_p.set_title("cos(苹果, 水果) 0.000    cos(苹果, 手机) 0.000", fontsize=10)
         self.animated = [self.im, self.row_box, self.after, self.path, self.after_text, self.cos_text]

@@ -36,7 +36,8 @@ class MultiHeadExplorer(Explorer):
         _, _, self.dims, _ = load_word_vectors()
         self.controls["head"] = widgets.IntSlider(1, min=1, max=2, description=tr("show head"), style=SLIDER_STYLE,
                                                   layout=control_layout("300px"), continuous_update=True)
-        self.controls["n_heads"] = widgets.Dropdown(options=[(tr("1 head"), 1)] + [(tr("{h} heads", h=h), h) for h in range(2, 7)],
+        heads = [(tr("1 head"), 1)] + [(tr("{h} heads", h=h), h) for h in range(2, 7)]
+        self.controls["n_heads"] = widgets.Dropdown(options=heads,
                                                     value=2, description=tr("split into"), style=SLIDER_STYLE,
                                                     layout=control_layout("240px"))
         # two sentences: toggle buttons show both at once

@@ -125,7 +125,8 @@ class MaskExplorer(Explorer):
         for i in range(N_MASK):
             for j in range(N_MASK):
                 self.controls[toggle_name(i, j)] = widgets.ToggleButton(
-                    value=True, description="", tooltip=tr("{a} → {b}: click to allow or block", a=MASK_TOKENS[i], b=MASK_TOKENS[j]),
+                    value=True, description="",
+                    tooltip=tr("{a} → {b}: click to allow or block", a=MASK_TOKENS[i], b=MASK_TOKENS[j]),
                     layout=widgets.Layout(width="52px", height="30px", padding="0px"))
         ax_m, ax_w = self.fig.subplots(1, 2)
         # dark = may attend, as a pressed (dark) toggle button; light = blocked, as a released one

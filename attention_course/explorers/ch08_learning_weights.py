@@ -147,7 +147,8 @@ class TrainingExplorer(Explorer):
         else:
             p = r["prob_phone"]
             self.note.set_text("")
-            self.pred_title.set_text(tr("P(phone) = {p:.3f}, so: {label}", p=p, label=tr("phone") if p > 0.5 else tr("fruit")))
+            label = tr("phone") if p > 0.5 else tr("fruit")
+            self.pred_title.set_text(tr("P(phone) = {p:.3f}, so: {label}", p=p, label=label))
         for bar, u in zip(self.u_bars, np.clip(r["looks_for"], -3, 3)):
             bar.set_height(u)
             bar.set_color(COLORS["blue"] if u >= 0 else COLORS["orange"])

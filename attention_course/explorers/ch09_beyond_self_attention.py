@@ -131,7 +131,8 @@ class ImageAttentionExplorer(Explorer):
         slider = dict(style=SLIDER_STYLE, layout=control_layout("330px"), continuous_update=True)
         self.controls["hue"] = widgets.IntSlider(0, min=0, max=359, step=5, description=tr("query hue (°)"), **slider)
         self.controls["temperature"] = widgets.FloatLogSlider(0.05, base=10, min=-2.5, max=0, step=0.1,
-                                                               description=tr("temperature"), readout_format=".3f", **slider)
+                                                               description=tr("temperature"), readout_format=".3f",
+                                                               **slider)
         self.controls["score"] = widgets.ToggleButtons(options=[(translate(s), s) for s in SCORES], value=SCORES[0],
                                                        description=tr("score"),
                                                        style={"description_width": "60px", "button_width": "190px"})
