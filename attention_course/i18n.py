@@ -9,6 +9,14 @@ is written ``{{`` or ``}}`` in every template, with or without values). English 
 the default and needs no catalog. The templates are the msgids of gettext catalogs
 (``attention_course/locale/<lang>/LC_MESSAGES/*.po``, one per source module); a
 template without a translation is shown in English.
+
+A text fixed at import time (an explorer's ``title``, the labels of a drop-down's
+options kept in a module-level dict) is marked with ``N_("...")``, which returns it
+unchanged but lets ``ci/make_zh.py`` extract it like a ``tr()`` template (gettext's
+``N_``); ``translate(text)`` gives it in the current language when it is shown:
+
+    title = N_("softmax with a temperature")        # a class attribute: English, the key
+    tr("[interactive figure: {title}]", title=translate(self.title))   # when displayed
 """
 import os
 
@@ -51,3 +59,13 @@ def _load_catalog(language):
 def tr(template, **values):
     """``template`` in the current language, with ``values`` filled in."""
     return _catalog(_state["language"]).get(template, template).format(**values)
+
+
+def N_(template):
+    """``template`` itself: marks a literal for the catalogs without translating it (see ``translate``)."""
+    return template
+
+
+def translate(template):
+    """A template marked with ``N_`` (kept in a variable) in the current language, as ``tr(template)``."""
+    return _catalog(_state["language"]).get(template, template).format()

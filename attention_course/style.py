@@ -13,6 +13,7 @@ import matplotlib
 from matplotlib import font_manager
 
 from .data import asset
+from .i18n import language
 
 CJK_FONT_FILE = "NotoSansCJKsc-Subset.otf"
 # The bundled font is registered under a family name of its own, so that a Noto Sans CJK SC
@@ -70,22 +71,26 @@ def use_course_style():
 
 
 UI_FONT_FILE = "NotoSansCJKsc-UI.otf"
+UI_FONT_FILES = {"en": UI_FONT_FILE, "zh": "NotoSansCJKsc-UI-zh.otf"}  # by language (see i18n)
 UI_FONT_FAMILY = "Attention Course CJK"
 EXPLORER_CLASS = "ac-explorer"
-_css_cache = []
+_css_cache = {}
 
 
 def widget_font_css():
     """A <style> that lets the widgets of an explorer draw Chinese in any browser.
 
     Browsers use their own fonts for widget labels and HTML tables, and a machine
-    without a CJK font shows boxes. This embeds a tiny subset of the bundled font
-    (only the characters the helper package uses, made by ``ci/subset_font.py --ui``)
-    as a data URL, as the last fallback for everything inside ``.ac-explorer``.
+    without a CJK font shows boxes. This embeds a small subset of the bundled font
+    as a data URL, as the last fallback for everything inside ``.ac-explorer``: in
+    English, only the characters of the helper package's source and data (tokens,
+    names); in Chinese, those and the characters of its translations (both made by
+    ``ci/subset_font.py --ui``).
     """
-    if not _css_cache:
-        data = base64.b64encode(asset("fonts", UI_FONT_FILE).read_bytes()).decode("ascii")
-        _css_cache.append(
+    file = UI_FONT_FILES.get(language(), UI_FONT_FILE)
+    if file not in _css_cache:
+        data = base64.b64encode(asset("fonts", file).read_bytes()).decode("ascii")
+        _css_cache[file] = (
             f'<style>@font-face {{font-family: "{UI_FONT_FAMILY}"; src: url(data:font/otf;base64,{data}) format("opentype");}}'
             f" .{EXPLORER_CLASS}, .{EXPLORER_CLASS} * {{font-family: var(--jp-ui-font-family, sans-serif), "
             f'"{UI_FONT_FAMILY}" !important;}}</style>'
@@ -94,7 +99,7 @@ def widget_font_css():
             f"<style>@keyframes ac-font-refresh {{from {{letter-spacing: 0.01px;}} to {{letter-spacing: 0px;}}}}"
             f" .{EXPLORER_CLASS} select, .{EXPLORER_CLASS} input {{animation: ac-font-refresh 1.5s steps(3) 1;}}</style>"
         )
-    return _css_cache[0]
+    return _css_cache[file]
 
 
 def label_tokens(ax, rows, cols):

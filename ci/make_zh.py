@@ -185,11 +185,12 @@ def notebook_units(stem):
 
 
 def package_templates():
-    """Every tr() template of the helper package: (template, (file, line)), in file order."""
+    """Every tr() template of the helper package, and every text marked with N_() (translated when shown, with
+    i18n.translate): (template, (file, line)), in file order."""
     found = {}
     for path in sorted((ROOT / "attention_course").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "N_")
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, (str(path.relative_to(ROOT)), str(node.lineno)))
     return sorted(found.items(), key=lambda kv: (kv[1][0], int(kv[1][1])))

@@ -178,7 +178,7 @@ def fmt(x, digits=4):
             return short_repr(x)
         flat = a.ravel()
         body = ", ".join(f"{v:.{digits}g}" for v in flat[:6]) + (", …" if flat.size > 6 else "")
-        return f"[{body}]" if a.ndim <= 1 else f"[{body}] (shape {a.shape})"
+        return f"[{body}]" if a.ndim <= 1 else tr("[{body}] (shape {shape})", body=body, shape=a.shape)
     return short_repr(x)
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..i18n import tr, translate
 from ..style import EXPLORER_CLASS, use_course_style, widget_font_css
 
 EXPLORERS = {}  # name -> explorer class, for the benchmark and the tests
@@ -167,14 +168,24 @@ def _same_value(a, b):
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
+def dimension_label(name):
+    """A word-vector dimension's name (food, technology, …: the columns of assets/data/word_vectors.csv), as a
+    student reads it."""
+    return {"food": tr("food"), "technology": tr("technology"), "action": tr("action"), "person": tr("person"),
+            "place": tr("place"), "function": tr("function")}.get(name, name)
+
+
 SLIDER_STYLE = {"description_width": "110px"}
 WIDEST_TOKEN = "打电话"  # the widest word on any token axis of the course
 
 
 class Explorer:
-    """Base class: subclasses set ``name``, ``chapter``, ``title``, ``figsize`` and
-    implement ``build()`` (make artists and ``self.controls``), ``update()`` (move
-    the artists to match the controls) and optionally ``layout()``.
+    """Base class: subclasses set ``name``, ``chapter``, ``title`` (English, marked ``N_("...")``: it is
+    translated when shown), ``figsize`` and implement ``build()`` (make artists and ``self.controls``),
+    ``update()`` (move the artists to match the controls) and optionally ``layout()``. Every label a
+    student reads goes through ``tr()`` in ``build()``/``update()`` (never at import time: a notebook
+    chooses its language after importing); a drop-down shows translated labels of English keys,
+    ``options=[(tr("(your own)"), "(your own)"), …]``, so ``.value`` and ``set()`` stay the same.
 
     ``bench_values`` is a list of {control: value} steps the benchmark plays.
     """
@@ -386,5 +397,5 @@ class Explorer:
         if self.interactive:
             bundle.update(self.widget._repr_mimebundle_(**kwargs) or {})
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        bundle["text/plain"] = f"[interactive figure: {self.title}]"
+        bundle["text/plain"] = tr("[interactive figure: {title}]", title=translate(self.title))
         return bundle

@@ -3,6 +3,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..data import load_incomes
+from ..i18n import N_, tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -15,26 +16,27 @@ class TwoPeopleExplorer(Explorer):
 
     name = "two_people"
     chapter = 0
-    title = "a weighted average of two incomes"
+    title = N_("a weighted average of two incomes")
     figsize = (6.5, 2.8)
     bench_values = tuple({"w": w} for w in np.linspace(0, 1, 11))
 
     def build(self):
         names, _, incomes = load_incomes()
         self.names, self.incomes = names[:2], incomes[:2]
-        self.controls["w"] = widgets.FloatSlider(0.5, min=0, max=1, step=0.05, description=f"weight on {names[0]}",
+        self.controls["w"] = widgets.FloatSlider(0.5, min=0, max=1, step=0.05,
+                                                 description=tr("weight on {name}", name=names[0]),
                                                  style=SLIDER_STYLE, layout=control_layout("420px"))
         ax_w, ax_avg = self.fig.subplots(1, 2)
         self.bars = ax_w.bar([0, 1], [0.5, 0.5], color=[COLORS["blue"], COLORS["orange"]])
         ax_w.set_xticks([0, 1], self.names)
         ax_w.set_ylim(0, 1.05)
-        ax_w.set_ylabel("weight")
-        ax_w.set_title("the two weights (they sum to 1)")
+        ax_w.set_ylabel(tr("weight"))
+        ax_w.set_title(tr("the two weights (they sum to 1)"))
         ax_avg.set_xlim(15, 45)
         ax_avg.set_ylim(-1, 1)
         ax_avg.set_yticks([])
-        ax_avg.set_xlabel("income (10k yuan / year)")
-        ax_avg.set_title("the weighted average")
+        ax_avg.set_xlabel(tr("income (10k yuan / year)"))
+        ax_avg.set_title(tr("the weighted average"))
         for name, income, color in zip(self.names, self.incomes, [COLORS["blue"], COLORS["orange"]]):
             ax_avg.plot([income], [0], "o", color=color, ms=10)
             ax_avg.annotate(f"{name} {income:g}", (income, 0), xytext=(0, 12), textcoords="offset points",

@@ -8,6 +8,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from .. import reference as ref
 from ..data import load_incomes
+from ..i18n import N_, tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -29,7 +30,7 @@ class WeightedAverageExplorer(Explorer):
 
     name = "weighted_average"
     chapter = 1
-    title = "中年人的平均收入: soft and crisp averages"
+    title = N_("中年人的平均收入: soft and crisp averages")
     figsize = (9.5, 3.7)
     bench_values = (
         [{"query": q} for q in np.linspace(30, 60, 7)]
@@ -48,16 +49,17 @@ class WeightedAverageExplorer(Explorer):
     def build(self):
         c = self.controls
         slider = dict(style=SLIDER_STYLE, layout=control_layout(), continuous_update=True)
-        c["query"] = widgets.FloatSlider(47.5, min=20, max=65, step=0.5, description="query age", **slider)
+        c["query"] = widgets.FloatSlider(47.5, min=20, max=65, step=0.5, description=tr("query age"), **slider)
         # σ on a roughly logarithmic grid of round values (a FloatLogSlider would snap 5 to 5.012)
-        c["sigma"] = widgets.SelectionSlider(options=SIGMAS, value=5.0, description="σ (years)", **slider)
-        c["window"] = widgets.IntRangeSlider(value=(40, 55), min=20, max=65, description="crisp window", **slider)
+        c["sigma"] = widgets.SelectionSlider(options=SIGMAS, value=5.0, description=tr("σ (years)"), **slider)
+        c["window"] = widgets.IntRangeSlider(value=(40, 55), min=20, max=65, description=tr("crisp window"), **slider)
         if self.edit_people:
-            c["person"] = widgets.Dropdown(options=self.names, value="孙十", description="person",
+            c["person"] = widgets.Dropdown(options=self.names, value="孙十", description=tr("person"),
                                            style=SLIDER_STYLE, layout=control_layout())
-            c["age"] = widgets.FloatSlider(47, min=20, max=65, step=0.5, description="their age", **slider)
-            c["income"] = widgets.FloatSlider(50, min=0, max=80, step=1, description="their income", **slider)
+            c["age"] = widgets.FloatSlider(47, min=20, max=65, step=0.5, description=tr("their age"), **slider)
+            c["income"] = widgets.FloatSlider(50, min=0, max=80, step=1, description=tr("their income"), **slider)
         self.table = widgets.HTML(layout=widgets.Layout(width="480px"))
+        self._headers = [tr("name"), tr("age"), tr("income"), tr("weight"), tr("in window")]
         self._build_figure()
 
     def _build_figure(self):
@@ -65,20 +67,20 @@ class WeightedAverageExplorer(Explorer):
         self.ax_people, self.ax_weights = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
         ax = self.ax_people
         ax.set_xlim(*AGE_RANGE)
-        ax.set_xlabel("age (years)")
-        ax.set_ylabel("income (10k yuan / year)")
-        self.window_span = ax.axvspan(40, 55, color=COLORS["orange"], alpha=0.15, lw=0, label="crisp window")
+        ax.set_xlabel(tr("age (years)"))
+        ax.set_ylabel(tr("income (10k yuan / year)"))
+        self.window_span = ax.axvspan(40, 55, color=COLORS["orange"], alpha=0.15, lw=0, label=tr("crisp window"))
         self.grid_ages = np.linspace(*AGE_RANGE, 300)
         bottom = blended_transform_factory(ax.transData, ax.transAxes)
         (self.kernel_line,) = ax.plot([], [], color=COLORS["sky"], lw=1.5, transform=bottom,
-                                      label="Gaussian kernel (shape)")
-        self.query_line = ax.axvline(47.5, color=COLORS["black"], lw=1.2, ls=":", label="query age")
-        self.soft_line = ax.axhline(0, color=COLORS["blue"], lw=2, label="soft estimate")
-        self.crisp_line = ax.axhline(0, color=COLORS["orange"], lw=2, ls="--", label="crisp average")
+                                      label=tr("Gaussian kernel (shape)"))
+        self.query_line = ax.axvline(47.5, color=COLORS["black"], lw=1.2, ls=":", label=tr("query age"))
+        self.soft_line = ax.axhline(0, color=COLORS["blue"], lw=2, label=tr("soft estimate"))
+        self.crisp_line = ax.axhline(0, color=COLORS["orange"], lw=2, ls="--", label=tr("crisp average"))
         self.points = ax.scatter(self.ages, self.incomes, s=40, c=np.zeros(len(self.ages)),
                                  cmap=colormaps["viridis"], vmin=0, vmax=1, edgecolors="black", zorder=3)
         (self.selected_ring,) = ax.plot([], [], "o", ms=18, mfc="none", mec=COLORS["vermillion"], mew=2,
-                                        zorder=4, label="selected person" if self.edit_people else None)
+                                        zorder=4, label=tr("selected person") if self.edit_people else None)
         self.name_texts = []
         for n, a, i in zip(self.names, self.ages, self.incomes):
             offset, ha, va = LABEL_PLACES.get(n, DEFAULT_PLACE)
@@ -94,8 +96,8 @@ class WeightedAverageExplorer(Explorer):
         self.bars = ax.bar(x, np.zeros(len(x)), color=COLORS["blue"], edgecolor="black", linewidth=0)
         ax.set_xticks(x, self.names)
         ax.set_ylim(0, 1.08)
-        ax.set_ylabel("attention weight")
-        ax.set_title("weights (outlined: inside the crisp window)", fontsize=10)
+        ax.set_ylabel(tr("attention weight"))
+        ax.set_title(tr("weights (outlined: inside the crisp window)"), fontsize=10)
         self.title_text = fig.suptitle(" ", fontsize=13)
         # Only the selected person's name can move, so only it is redrawn per update (text is the
         # costly part of a frame); the others are drawn once per selection and places (background_key).
@@ -172,14 +174,14 @@ class WeightedAverageExplorer(Explorer):
         notes = []
         nearest = self.names[int(np.argmax(weights))]
         if weights.max() > 0.999:
-            notes.append(f"σ is tiny: all the weight is on the nearest person ({nearest})")
+            notes.append(tr("σ is tiny: all the weight is on the nearest person ({nearest})", nearest=nearest))
         if np.ptp(weights) < 0.01:
-            notes.append("σ is huge: everybody counts equally (the plain mean)")
+            notes.append(tr("σ is huge: everybody counts equally (the plain mean)"))
         if r["crisp"] is None:
-            notes.append(f"nobody is between {low} and {high}: the crisp average is undefined")
+            notes.append(tr("nobody is between {low} and {high}: the crisp average is undefined", low=low, high=high))
         self.note.set_text("\n".join(notes))
-        crisp = "undefined" if r["crisp"] is None else f"{r['crisp']:.3f}"
-        self.title_text.set_text(f"soft estimate {r['soft']:.3f}    crisp average {crisp}")
+        crisp = tr("undefined") if r["crisp"] is None else f"{r['crisp']:.3f}"
+        self.title_text.set_text(tr("soft estimate {soft:.3f}    crisp average {crisp}", soft=r["soft"], crisp=crisp))
         self._update_table(weights, inside)
 
     def _update_table(self, weights, inside):
@@ -192,8 +194,7 @@ class WeightedAverageExplorer(Explorer):
                         f"<td>{w:.3f}</td><td>{'✓' if ins else ''}</td></tr>")
         self.table.value = (
             '<table style="border-collapse:collapse;font-size:13px" cellpadding="4">'
-            "<tr><th>name</th><th>age</th><th>income</th><th>weight</th><th>in window</th></tr>"
-            .replace("<th>", '<th style="padding:2px 10px">')
+            + "<tr>" + "".join(f'<th style="padding:2px 10px">{html.escape(h)}</th>' for h in self._headers) + "</tr>"
             + "".join(rows) + "</table>"
         )
 

@@ -3,6 +3,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import reference as ref
+from ..i18n import N_, tr, translate
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -16,10 +17,10 @@ _RNG = np.random.default_rng(20)
 W_Q, W_K, V = _RNG.normal(size=(3, 2)), _RNG.normal(size=(3, 2)), _RNG.normal(size=3)
 
 SCORES = {
-    "dot product q·k": (lambda q, K: ref.dot_scores(q, K), (-20, 20)),
-    "cosine similarity": (lambda q, K: ref.cosine_scores(q, K), (-1.1, 1.1)),
+    N_("dot product q·k"): (lambda q, K: ref.dot_scores(q, K), (-20, 20)),
+    N_("cosine similarity"): (lambda q, K: ref.cosine_scores(q, K), (-1.1, 1.1)),
     "−|q − k|²": (lambda q, K: ref.neg_sq_distance_scores(q, K), (-60, 2)),
-    "additive vᵀtanh(W_q q + W_k k)": (lambda q, K: ref.additive_scores(q, K, W_Q, W_K, V), (-3, 3)),
+    N_("additive vᵀtanh(W_q q + W_k k)"): (lambda q, K: ref.additive_scores(q, K, W_Q, W_K, V), (-3, 3)),
 }
 
 
@@ -29,7 +30,7 @@ class SimilarityExplorer(Explorer):
 
     name = "similarity"
     chapter = 2
-    title = "a query among four keys: scores and weights"
+    title = N_("a query among four keys: scores and weights")
     figsize = (9.4, 3.6)
     bench_values = (
         [{"angle": a} for a in range(0, 360, 30)]
@@ -43,9 +44,12 @@ class SimilarityExplorer(Explorer):
 
     def build(self):
         slider = dict(style=SLIDER_STYLE, layout=control_layout(), continuous_update=True)
-        self.controls["angle"] = widgets.FloatSlider(30, min=0, max=355, step=5, description="query angle (°)", **slider)
-        self.controls["length"] = widgets.FloatSlider(2.0, min=0.1, max=4, step=0.1, description="query length", **slider)
-        self.controls["score"] = widgets.Dropdown(options=list(SCORES), value="dot product q·k", description="score",
+        self.controls["angle"] = widgets.FloatSlider(30, min=0, max=355, step=5, description=tr("query angle (°)"),
+                                                     **slider)
+        self.controls["length"] = widgets.FloatSlider(2.0, min=0.1, max=4, step=0.1, description=tr("query length"),
+                                                      **slider)
+        self.controls["score"] = widgets.Dropdown(options=[(translate(k), k) for k in SCORES], value="dot product q·k",
+                                                  description=tr("score"),
                                                   style=SLIDER_STYLE, layout=control_layout("360px"),
                                                   disabled=not self.choose_score)
         ax, self.ax_scores, self.ax_weights = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.1, 1, 1]})
@@ -53,7 +57,7 @@ class SimilarityExplorer(Explorer):
         ax.set_aspect("equal")
         ax.set_xlim(-4.2, 4.2)
         ax.set_ylim(-4.2, 4.2)
-        ax.set_title("vectors")
+        ax.set_title(tr("vectors"))
         ax.axhline(0, color="grey", lw=0.6)
         ax.axvline(0, color="grey", lw=0.6)
         for k, name, color in zip(KEYS, KEY_NAMES, KEY_COLORS):
@@ -68,12 +72,12 @@ class SimilarityExplorer(Explorer):
         self.score_zero = self.ax_scores.axhline(0, color="grey", lw=0.6)
         self.weight_bars = self.ax_weights.bar(x, np.zeros(len(KEYS)), color=KEY_COLORS)
         (self.dot_marks,) = self.ax_weights.plot(x, np.zeros(len(KEYS)), "_", color="black", ms=28, mew=2,
-                                                 label="weights of the dot product")
+                                                 label=tr("weights of the dot product"))
         self.dot_marks.set_visible(self.choose_score)
         self.ax_weights.set_xticks(x, KEY_NAMES)
         self.ax_weights.set_ylim(0, 1.05)
-        self.ax_weights.set_title("softmax weights" + ("\n(black lines: the dot product's)" if self.choose_score else ""),
-                                  fontsize=10)
+        self.ax_weights.set_title(tr("softmax weights\n(black lines: the dot product's)") if self.choose_score
+                                  else tr("softmax weights"), fontsize=10)
         self.score_texts = [self.ax_scores.text(i, 0, "", ha="center", fontsize=9) for i in x]
         self.animated = [self.query_arrow, self.query_label, *self.score_bars, *self.weight_bars, self.dot_marks,
                          *self.score_texts]
@@ -84,7 +88,7 @@ class SimilarityExplorer(Explorer):
     def _set_score_axes(self):
         name = self.value("score")
         self.ax_scores.set_ylim(*SCORES[name][1])
-        self.ax_scores.set_title(f"scores: {name}", fontsize=10)
+        self.ax_scores.set_title(tr("scores: {name}", name=translate(name)), fontsize=10)
 
     def background_key(self):
         return self.value("score")

@@ -3,6 +3,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import reference as ref
+from ..i18n import N_, tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -20,7 +21,7 @@ class TemperatureExplorer(Explorer):
 
     name = "temperature"
     chapter = 3
-    title = "softmax with a temperature"
+    title = N_("softmax with a temperature")
     figsize = (8.5, 3.6)
     bench_values = (
         [{"T": t} for t in TEMPERATURES]
@@ -31,21 +32,23 @@ class TemperatureExplorer(Explorer):
     def build(self):
         slider = dict(style=SLIDER_STYLE, layout=control_layout("320px"), continuous_update=True)
         c = self.controls
-        c["preset"] = widgets.Dropdown(options=["(your own)", *PRESETS], value="51, 49", description="preset",
+        c["preset"] = widgets.Dropdown(options=[(tr("(your own)"), "(your own)"), *((p, p) for p in PRESETS)],
+                                       value="51, 49", description=tr("preset"),
                                        style=SLIDER_STYLE, layout=control_layout("320px"))
-        c["n"] = widgets.IntSlider(2, min=2, max=N_MAX, description="scores shown", **slider)
+        c["n"] = widgets.IntSlider(2, min=2, max=N_MAX, description=tr("scores shown"), **slider)
         for i, v in enumerate((51.0, 49.0, 40.0, 10.0)):
-            c[f"s{i + 1}"] = widgets.FloatSlider(v, min=-50, max=1000, step=1, description=f"score {i + 1}", **slider)
-        c["T"] = widgets.SelectionSlider(options=TEMPERATURES, value=1.0, description="temperature T", **slider)
+            c[f"s{i + 1}"] = widgets.FloatSlider(v, min=-50, max=1000, step=1, description=tr("score {i}", i=i + 1),
+                                                 **slider)
+        c["T"] = widgets.SelectionSlider(options=TEMPERATURES, value=1.0, description=tr("temperature T"), **slider)
 
         ax = self.ax = self.fig.subplots()
         x = np.arange(N_MAX)
-        self.bars = ax.bar(x, np.zeros(N_MAX), color=COLORS["blue"], label="softmax(scores / T)")
+        self.bars = ax.bar(x, np.zeros(N_MAX), color=COLORS["blue"], label=tr("softmax(scores / T)"))
         (self.ratio_marks,) = ax.plot(x, np.zeros(N_MAX), "_", color="black", ms=40, mew=2.5,
-                                      label="score / sum (plain division)")
-        ax.set_xticks(x, [f"score {i + 1}" for i in x])
+                                      label=tr("score / sum (plain division)"))
+        ax.set_xticks(x, [tr("score {i}", i=i + 1) for i in x])
         ax.set_ylim(0, 1.25)
-        ax.set_ylabel("weight")
+        ax.set_ylabel(tr("weight"))
         ax.legend(loc="upper right", fontsize=9, frameon=False, markerscale=0.4)
         self.value_texts = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=10) for i in x]
         self.info = ax.set_title("Tg\nTg", fontsize=10, loc="left")  # two lines reserved by the layout
@@ -88,12 +91,13 @@ class TemperatureExplorer(Explorer):
                 top = max(top, ratios[i])
             text.set_position((i, min(top, 1.12) + 0.025))
         self.ratio_marks.set_ydata(ratios)
-        note = "the weights sum to 1"  # always two lines: the frozen layout made room for two
+        note = tr("the weights sum to 1")  # always two lines: the frozen layout made room for two
         if w.max() > 0.9999:
-            note = "nearly all the weight is on the largest score (softmax → argmax)"
+            note = tr("nearly all the weight is on the largest score (softmax → argmax)")
         elif r["ratios"] is None:
-            note = "plain division is meaningless here: a score is ≤ 0"
-        self.info.set_text(f"T = {r['T']:g}   entropy {r['entropy']:.3f} nats (most: ln {n} = {np.log(n):.3f})\n{note}")
+            note = tr("plain division is meaningless here: a score is ≤ 0")
+        self.info.set_text(tr("T = {T:g}   entropy {h:.3f} nats (most: ln {n} = {most:.3f})", T=r["T"],
+                              h=r["entropy"], n=n, most=np.log(n)) + "\n" + note)
 
     def layout(self):
         c = self.controls
@@ -134,7 +138,7 @@ class ScalingExplorer(Explorer):
 
     name = "scaling"
     chapter = 3
-    title = "why the scores are divided by √d_k"
+    title = N_("why the scores are divided by √d_k")
     figsize = (9.4, 3.3)
     bench_values = tuple({"d_k": d} for d in D_KS)
 
@@ -153,18 +157,19 @@ class ScalingExplorer(Explorer):
         self.hist_raw = self.ax_raw.stairs(np.zeros(80), self.edges_raw, fill=True, color=COLORS["vermillion"])
         self.hist_scaled = self.ax_scaled.stairs(np.zeros(50), self.edges_scaled, fill=True, color=COLORS["blue"])
         z = np.linspace(-5, 5, 200)
-        self.ax_scaled.plot(z, np.exp(-z**2 / 2) / np.sqrt(2 * np.pi), color="black", lw=1, label="normal, variance 1")
+        self.ax_scaled.plot(z, np.exp(-z**2 / 2) / np.sqrt(2 * np.pi), color="black", lw=1,
+                            label=tr("normal, variance 1"))
         self.ax_scaled.legend(loc="center right", fontsize=8, frameon=False)
         for ax in (self.ax_raw, self.ax_scaled):
-            ax.set_xlabel("score")
-            ax.set_ylabel("density")
+            ax.set_xlabel(tr("score"))
+            ax.set_ylabel(tr("density"))
         self.ax_raw.set_ylim(0, RAW_TOP)
         self.ax_scaled.set_ylim(0, SCALED_TOP)
         # The numbers go on a line above each panel, under its (static) title, where no histogram can
         # reach them; only the numbers are redrawn per change (text is the costly part of a frame).
-        self.ax_raw.set_title(f"q·k, unscaled (softmax over {N_KEYS} keys)", fontsize=10, pad=18)
-        self.ax_scaled.set_title(f"q·k / √d_k, scaled (entropy at most ln {N_KEYS} = {np.log(N_KEYS):.2f})",
-                                 fontsize=10, pad=18)
+        self.ax_raw.set_title(tr("q·k, unscaled (softmax over {n} keys)", n=N_KEYS), fontsize=10, pad=18)
+        self.ax_scaled.set_title(tr("q·k / √d_k, scaled (entropy at most ln {n} = {most:.2f})", n=N_KEYS,
+                                    most=np.log(N_KEYS)), fontsize=10, pad=18)
         line = dict(ha="center", va="bottom", fontsize=9)
         self.text_raw = self.ax_raw.text(0.5, 1.02, "Tg", transform=self.ax_raw.transAxes, **line)
         self.text_scaled = self.ax_scaled.text(0.5, 1.02, "Tg", transform=self.ax_scaled.transAxes, **line)
@@ -188,13 +193,15 @@ class ScalingExplorer(Explorer):
         self.hist_raw.set_data(np.minimum(raw, RAW_TOP))  # clipped at the axis top (the note says so)
         self.hist_scaled.set_data(np.minimum(scaled, SCALED_TOP))
         outside = np.mean(np.abs(dots) > 80)
-        notes = [f"{outside:.0%} of the scores\nare off this axis"] if outside > 0.005 else []
+        notes = [tr("{outside:.0%} of the scores\nare off this axis", outside=outside)] if outside > 0.005 else []
         if raw.max() > RAW_TOP:
-            notes.append("the peak is taller\nthan this axis")
+            notes.append(tr("the peak is taller\nthan this axis"))
         self.note_raw.set_text("\n".join(notes))
-        self.note_scaled.set_text("the peak is taller\nthan this axis" if scaled.max() > SCALED_TOP else "")
-        self.text_raw.set_text(f"d_k = {r['d_k']}: variance {r['variance']:.1f}, entropy {r['entropy']:.2f} nats")
-        self.text_scaled.set_text(f"variance {r['variance_scaled']:.2f}, entropy {r['entropy_scaled']:.2f} nats")
+        self.note_scaled.set_text(tr("the peak is taller\nthan this axis") if scaled.max() > SCALED_TOP else "")
+        self.text_raw.set_text(tr("d_k = {d_k}: variance {variance:.1f}, entropy {entropy:.2f} nats", d_k=r["d_k"],
+                                  variance=r["variance"], entropy=r["entropy"]))
+        self.text_scaled.set_text(tr("variance {variance:.2f}, entropy {entropy:.2f} nats",
+                                     variance=r["variance_scaled"], entropy=r["entropy_scaled"]))
 
     def layout(self):
         return widgets.VBox([self.controls["d_k"], self.fig.canvas])

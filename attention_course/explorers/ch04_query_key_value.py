@@ -5,6 +5,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from .. import reference as ref
+from ..i18n import N_, tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -23,7 +24,7 @@ class QKVExplorer(Explorer):
 
     name = "qkv"
     chapter = 4
-    title = "queries, keys and values"
+    title = N_("queries, keys and values")
     figsize = (9.4, 3.4)
     bench_values = (
         [{"x": x} for x in (-2.0, -1.0, 0.0, 1.5, 3.0)]
@@ -33,14 +34,15 @@ class QKVExplorer(Explorer):
     def build(self):
         self.M = {"q": Q0.copy(), "k": K0.copy(), "v": V0.copy()}
         slider = dict(style=SLIDER_STYLE, layout=control_layout("300px"), continuous_update=True)
-        self.controls["row"] = widgets.Dropdown(options=ROWS, value="q1", description="edit row",
+        self.controls["row"] = widgets.Dropdown(options=ROWS, value="q1", description=tr("edit row"),
                                                 style=SLIDER_STYLE, layout=control_layout("220px"))
-        self.controls["x"] = widgets.FloatSlider(1.0, min=-3, max=3, step=0.1, description="first number", **slider)
-        self.controls["y"] = widgets.FloatSlider(0.0, min=-3, max=3, step=0.1, description="second number", **slider)
+        self.controls["x"] = widgets.FloatSlider(1.0, min=-3, max=3, step=0.1, description=tr("first number"), **slider)
+        self.controls["y"] = widgets.FloatSlider(0.0, min=-3, max=3, step=0.1, description=tr("second number"),
+                                                 **slider)
         ax_s, ax_w, ax_v = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.1]})
         self.im_scores = ax_s.imshow(np.zeros((3, 4)), cmap="cividis", vmin=-6, vmax=6)
         self.im_weights = ax_w.imshow(np.zeros((3, 4)), cmap="viridis", vmin=0, vmax=1)
-        for ax, title in ((ax_s, "scores Q Kᵀ / √d_k"), (ax_w, "weights (rows sum to 1)")):
+        for ax, title in ((ax_s, tr("scores Q Kᵀ / √d_k")), (ax_w, tr("weights (rows sum to 1)"))):
             ax.set_xticks(range(4), [f"k{j + 1}" for j in range(4)])
             ax.set_yticks(range(3), [f"q{i + 1}" for i in range(3)])
             ax.grid(False)
@@ -52,7 +54,7 @@ class QKVExplorer(Explorer):
         ax_v.set_xlim(-3.2, 3.2)
         ax_v.set_ylim(-3.2, 3.2)
         ax_v.set_aspect("equal")
-        ax_v.set_title("values (colours) and outputs (black)", fontsize=10)
+        ax_v.set_title(tr("values (colours) and outputs (black)"), fontsize=10)
         self.values = ax_v.scatter(*V0.T, c=KEY_COLORS, s=60, zorder=3)
         self.outputs = [ax_v.plot([], [], ls="", marker=m, color="black", ms=8, zorder=4)[0] for m in "^sX"]
         handles = [Line2D([], [], ls="", marker="o", color=c, label=f"v{j + 1}") for j, c in enumerate(KEY_COLORS)]

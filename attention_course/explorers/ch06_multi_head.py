@@ -5,8 +5,9 @@ from matplotlib.patches import Rectangle
 
 from .. import reference as ref
 from ..data import S1, S2, SENTENCES, embed, load_word_vectors, two_head_projections
+from ..i18n import N_, tr
 from ..style import COLORS
-from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
+from .base import SLIDER_STYLE, Explorer, control_layout, dimension_label, register_explorer
 
 __all__ = ["MultiHeadExplorer", "explore_multi_head"]
 
@@ -21,7 +22,7 @@ class MultiHeadExplorer(Explorer):
 
     name = "multi_head"
     chapter = 6
-    title = "multi-head attention on the 苹果 sentences"
+    title = N_("multi-head attention on the 苹果 sentences")
     figsize = (9.4, 4.6)
     bench_values = (
         [{"head": 2}, {"head": 1}, {"n_heads": 6}]
@@ -33,14 +34,15 @@ class MultiHeadExplorer(Explorer):
     def build(self):
         self.W = two_head_projections()
         _, _, self.dims, _ = load_word_vectors()
-        self.controls["head"] = widgets.IntSlider(1, min=1, max=2, description="show head", style=SLIDER_STYLE,
+        self.controls["head"] = widgets.IntSlider(1, min=1, max=2, description=tr("show head"), style=SLIDER_STYLE,
                                                   layout=control_layout("300px"), continuous_update=True)
-        self.controls["n_heads"] = widgets.Dropdown(options=[(f"{h} head{'s' * (h > 1)}", h) for h in range(1, 7)],
-                                                    value=2, description="split into", style=SLIDER_STYLE,
+        heads = [(tr("1 head"), 1)] + [(tr("{h} heads", h=h), h) for h in range(2, 7)]
+        self.controls["n_heads"] = widgets.Dropdown(options=heads,
+                                                    value=2, description=tr("split into"), style=SLIDER_STYLE,
                                                     layout=control_layout("240px"))
         # two sentences: toggle buttons show both at once
         self.controls["sentence"] = widgets.ToggleButtons(options=list(SENTENCES), value=list(SENTENCES)[0],
-                                                          description="sentence",
+                                                          description=tr("sentence"),
                                                           style={"description_width": "110px", "button_width": "290px"})
         grid = self.fig.add_gridspec(2, 2, width_ratios=[1, 1.25], height_ratios=[1, 1])
         ax_h = self.fig.add_subplot(grid[:, 0])
@@ -48,23 +50,23 @@ class MultiHeadExplorer(Explorer):
         ax_o = self.fig.add_subplot(grid[1, 1])
         self.ax_h, self.ax_r = ax_h, ax_r
         self.im = ax_h.imshow(np.full((N_MAX, N_MAX), np.nan), cmap="viridis", vmin=0, vmax=1)
-        self.fig.colorbar(self.im, ax=ax_h, shrink=0.7, label="attention weight")
+        self.fig.colorbar(self.im, ax=ax_h, shrink=0.7, label=tr("attention weight"))
         self.reserve_token_ticks(ax_h, N_MAX)  # the sentence's words are set in update()
         self.reserve_token_ticks(ax_r, N_MAX, axis="x")
-        ax_h.set_xlabel("attends to (keys)")
-        self.head_title = ax_h.set_title("head 1 of 2", fontsize=10)
+        ax_h.set_xlabel(tr("attends to (keys)"))
+        self.head_title = ax_h.set_title(tr("head {k} of {h}", k=1, h=2), fontsize=10)
         self.row_box = ax_h.add_patch(Rectangle((-0.5, 0), N_MAX, 1, fill=False, edgecolor=COLORS["vermillion"], lw=2))
         self.im_rows = ax_r.imshow(np.full((D_MODEL, N_MAX), np.nan), cmap="viridis", vmin=0, vmax=1, aspect="auto")
-        ax_r.set_yticks(range(D_MODEL), [f"head {k + 1}" for k in range(D_MODEL)], fontsize=8)
-        ax_r.set_title("苹果's weights in every head (rows)", fontsize=10)
+        ax_r.set_yticks(range(D_MODEL), [tr("head {k}", k=k + 1) for k in range(D_MODEL)], fontsize=8)
+        ax_r.set_title(tr("苹果's weights in every head (rows)"), fontsize=10)
         self.head_box = ax_r.add_patch(Rectangle((-0.5, -0.5), N_MAX, 1, fill=False, edgecolor=COLORS["vermillion"], lw=2))
         self.note = ax_r.text(0.5, 0.5, "", transform=ax_r.transAxes, ha="center", va="center", fontsize=10,
                               wrap=True, bbox=dict(facecolor="white", edgecolor=COLORS["vermillion"]))
         self.bars = ax_o.bar(range(D_MODEL), np.zeros(D_MODEL), color=COLORS["grey"])
-        ax_o.set_xticks(range(D_MODEL), self.dims, fontsize=8)
+        ax_o.set_xticks(range(D_MODEL), [dimension_label(d) for d in self.dims], fontsize=8)
         ax_o.set_ylim(0, 1.3)
-        ax_o.set_ylabel("value")
-        ax_o.set_title("苹果's output, Concat(heads) W_o: bar colour = head", fontsize=10)
+        ax_o.set_ylabel(tr("value"))
+        ax_o.set_title(tr("苹果's output, Concat(heads) W_o: bar colour = head"), fontsize=10)
         self.animated = [self.im, self.row_box, self.head_title, self.im_rows, self.head_box, self.note, *self.bars]
         self.keyed = [ax_h.xaxis, ax_h.yaxis, ax_r.xaxis]  # the sentence's words
 
@@ -102,9 +104,10 @@ class MultiHeadExplorer(Explorer):
         if r["error"]:
             self.im.set_data(np.full((N_MAX, N_MAX), np.nan))
             self.im_rows.set_data(np.full((D_MODEL, N_MAX), np.nan))
-            self.head_title.set_text(f"{h} heads: refused")
-            self.note.set_text(f"{h} heads cannot share d_model = {D_MODEL} columns equally\n"
-                               f"({D_MODEL} / {h} = {D_MODEL / h:.2f}): ValueError.\nChoose 1, 2, 3 or 6 heads.")
+            self.head_title.set_text(tr("{h} heads: refused", h=h))
+            self.note.set_text(tr("{h} heads cannot share d_model = {d} columns equally\n"
+                                  "({d} / {h} = {ratio:.2f}): ValueError.\nChoose 1, 2, 3 or 6 heads.",
+                                  h=h, d=D_MODEL, ratio=D_MODEL / h))
             self.head_box.set_visible(False)
             self.row_box.set_visible(False)
             for bar in self.bars:
@@ -116,8 +119,12 @@ class MultiHeadExplorer(Explorer):
         grid[:n, :n] = r["weights"][k]
         self.im.set_data(grid)
         d_k = r["d_k"]
-        cols = f"column {k * d_k}" if d_k == 1 else f"columns {k * d_k}–{(k + 1) * d_k - 1}"
-        self.head_title.set_text(f"head {k + 1} of {h}: {cols} of W_q, W_k, W_v")
+        if d_k == 1:
+            heading = tr("head {k} of {h}: column {first} of W_q, W_k, W_v", k=k + 1, h=h, first=k * d_k)
+        else:
+            heading = tr("head {k} of {h}: columns {first}–{last} of W_q, W_k, W_v", k=k + 1, h=h, first=k * d_k,
+                         last=(k + 1) * d_k - 1)
+        self.head_title.set_text(heading)
         self.row_box.set_visible(True)
         self.row_box.set_y(i - 0.5)
         self.row_box.set_width(n)

@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import reference as ref
 from ..data import embed, hand_projections
+from ..i18n import N_, tr, translate
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -18,7 +19,7 @@ class PositionsExplorer(Explorer):
 
     name = "positions"
     chapter = 7
-    title = "sinusoidal positional encodings"
+    title = N_("sinusoidal positional encodings")
     figsize = (9.4, 3.6)
     bench_values = ([{"pos": p} for p in (5, 20, 40, 63, 0)]
                     + [{"dim": j} for j in (1, 2, 7, 12, 31, 0)] + [{"pos": 10}, {"dim": 4}])
@@ -27,15 +28,15 @@ class PositionsExplorer(Explorer):
         self.pe = ref.sinusoidal_positions(N_POS, D_PE)
         self.sim = self.pe @ self.pe.T  # (N_POS, N_POS): how alike two positions' encodings are
         slider = dict(style=SLIDER_STYLE, layout=control_layout("330px"), continuous_update=True)
-        self.controls["pos"] = widgets.IntSlider(10, min=0, max=N_POS - 1, description="position", **slider)
-        self.controls["dim"] = widgets.IntSlider(4, min=0, max=D_PE - 1, description="dimension", **slider)
+        self.controls["pos"] = widgets.IntSlider(10, min=0, max=N_POS - 1, description=tr("position"), **slider)
+        self.controls["dim"] = widgets.IntSlider(4, min=0, max=D_PE - 1, description=tr("dimension"), **slider)
         ax_m, ax_c, ax_s = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [0.8, 1, 1]})
         im = ax_m.imshow(self.pe, cmap="cividis", vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
         self.fig.colorbar(im, ax=ax_m, shrink=0.8)
-        ax_m.set_xlabel("dimension")
-        ax_m.set_ylabel("position")
+        ax_m.set_xlabel(tr("dimension"))
+        ax_m.set_ylabel(tr("position"))
         ax_m.grid(False)
-        ax_m.set_title(f"PE, {N_POS} positions × {D_PE} dims", fontsize=10)
+        ax_m.set_title(tr("PE, {n} positions × {d} dims", n=N_POS, d=D_PE), fontsize=10)
         self.hline = ax_m.axhline(0, color=COLORS["vermillion"], lw=1.5)
         self.vline = ax_m.axvline(0, color=COLORS["vermillion"], lw=1.5)
         (self.cross,) = ax_m.plot([], [], "o", ms=9, mfc="none", mec="white", mew=2)
@@ -44,16 +45,16 @@ class PositionsExplorer(Explorer):
         (self.wave_dot,) = ax_c.plot([], [], "o", color=COLORS["vermillion"], ms=8)
         ax_c.set_xlim(-1, N_POS)
         ax_c.set_ylim(-1.15, 1.15)
-        ax_c.set_xlabel("position")
-        ax_c.set_ylabel("PE[position, dimension]")
-        self.wave_title = ax_c.set_title("dimension 0", fontsize=10)
+        ax_c.set_xlabel(tr("position"))
+        ax_c.set_ylabel(tr("PE[position, dimension]"))
+        self.wave_title = ax_c.set_title(tr("dimension {dim}", dim=0), fontsize=10)
         (self.simline,) = ax_s.plot(positions, self.sim[0], color=COLORS["green"], lw=1.5)
         (self.sim_dot,) = ax_s.plot([], [], "o", color=COLORS["vermillion"], ms=8)
         ax_s.set_xlim(-1, N_POS)
         ax_s.set_ylim(self.sim.min() - 0.5, D_PE / 2 + 0.5)
-        ax_s.set_xlabel("other position j")
-        ax_s.set_ylabel("PE[position] · PE[j]")
-        self.sim_title = ax_s.set_title("position 0 vs every position", fontsize=10)
+        ax_s.set_xlabel(tr("other position j"))
+        ax_s.set_ylabel(tr("PE[position] · PE[j]"))
+        self.sim_title = ax_s.set_title(tr("position {pos} vs every position", pos=0), fontsize=10)
         self.animated = [self.hline, self.vline, self.cross, self.wave, self.wave_dot, self.wave_title, self.simline,
                          self.sim_dot, self.sim_title]
 
@@ -72,11 +73,11 @@ class PositionsExplorer(Explorer):
         self.cross.set_data([dim], [pos])
         self.wave.set_ydata(self.pe[:, dim])
         self.wave_dot.set_data([pos], [r["value"]])
-        self.wave_title.set_text(f"dim {dim}: {r['kind']}, wavelength {r['wavelength']:,.1f}; "
-                                 f"value {r['value']:+.3f}")
+        self.wave_title.set_text(tr("dim {dim}: {kind}, wavelength {wavelength:,.1f}; value {value:+.3f}", dim=dim,
+                                    kind=r["kind"], wavelength=r["wavelength"], value=r["value"]))
         self.simline.set_ydata(r["similarity"])
         self.sim_dot.set_data([pos], [r["similarity"][pos]])
-        self.sim_title.set_text(f"position {pos} vs every position")
+        self.sim_title.set_text(tr("position {pos} vs every position", pos=pos))
 
     def layout(self):
         c = self.controls
@@ -89,13 +90,13 @@ MASK_TOKENS = ["我", "用", "苹果", "联系", "朋友"]  # 我用苹果联系
 N_MASK = len(MASK_TOKENS)
 _I, _J = np.indices((N_MASK, N_MASK))
 PRESETS = {
-    "no mask: everyone sees everyone": np.ones((N_MASK, N_MASK), dtype=bool),
-    "causal: j ≤ i (no peeking ahead)": _J <= _I,
-    "neighbours: |i − j| ≤ 1": np.abs(_I - _J) <= 1,
-    "only itself: the diagonal": _I == _J,
-    "padding: the last two words are padding": np.broadcast_to(_J < 3, (N_MASK, N_MASK)).copy(),
+    N_("no mask: everyone sees everyone"): np.ones((N_MASK, N_MASK), dtype=bool),
+    N_("causal: j ≤ i (no peeking ahead)"): _J <= _I,
+    N_("neighbours: |i − j| ≤ 1"): np.abs(_I - _J) <= 1,
+    N_("only itself: the diagonal"): _I == _J,
+    N_("padding: the last two words are padding"): np.broadcast_to(_J < 3, (N_MASK, N_MASK)).copy(),
 }
-OWN = "(your own: click the squares)"
+OWN = N_("(your own: click the squares)")
 MASK_CMAP, MASK_VMAX = "Greys", 1.25  # True (may attend) is dark grey, False (blocked) white: like the toggle buttons
 
 
@@ -109,7 +110,7 @@ class MaskExplorer(Explorer):
 
     name = "mask_editor"
     chapter = 7
-    title = "a mask editor"
+    title = N_("a mask editor")
     figsize = (7.2, 3.5)
     bench_values = ([{"preset": p} for p in list(PRESETS)[1:]] + [{"preset": list(PRESETS)[0]}]
                     + [{toggle_name(2, j): False} for j in range(N_MASK)]  # 苹果 sees nothing at the end
@@ -118,30 +119,31 @@ class MaskExplorer(Explorer):
     def build(self):
         self.W = hand_projections()
         self.X = embed(MASK_TOKENS)
-        self.controls["preset"] = widgets.Dropdown(options=list(PRESETS) + [OWN], value=list(PRESETS)[0],
-                                                   description="mask", style=SLIDER_STYLE,
+        self.controls["preset"] = widgets.Dropdown(options=[(translate(k), k) for k in [*PRESETS, OWN]],
+                                                   value=list(PRESETS)[0], description=tr("mask"), style=SLIDER_STYLE,
                                                    layout=control_layout("420px"))
         for i in range(N_MASK):
             for j in range(N_MASK):
                 self.controls[toggle_name(i, j)] = widgets.ToggleButton(
-                    value=True, description="", tooltip=f"{MASK_TOKENS[i]} → {MASK_TOKENS[j]}: click to allow or block",
+                    value=True, description="",
+                    tooltip=tr("{a} → {b}: click to allow or block", a=MASK_TOKENS[i], b=MASK_TOKENS[j]),
                     layout=widgets.Layout(width="52px", height="30px", padding="0px"))
         ax_m, ax_w = self.fig.subplots(1, 2)
         # dark = may attend, as a pressed (dark) toggle button; light = blocked, as a released one
         self.im_mask = ax_m.imshow(np.ones((N_MASK, N_MASK)), cmap=MASK_CMAP, vmin=0, vmax=MASK_VMAX)
         self.im_w = ax_w.imshow(np.zeros((N_MASK, N_MASK)), cmap="viridis", vmin=0, vmax=1)
-        self.fig.colorbar(self.im_w, ax=ax_w, shrink=0.8, label="attention weight")
-        for ax, title in ((ax_m, "mask: dark = may attend"), (ax_w, "weights: softmax(masked scores)")):
+        self.fig.colorbar(self.im_w, ax=ax_w, shrink=0.8, label=tr("attention weight"))
+        for ax, title in ((ax_m, tr("mask: dark = may attend")), (ax_w, tr("weights: softmax(masked scores)"))):
             ax.set_xticks(range(N_MASK), MASK_TOKENS)
             ax.set_yticks(range(N_MASK), MASK_TOKENS)
             ax.grid(False)
-            ax.set_xlabel("key j")
+            ax.set_xlabel(tr("key j"))
             ax.set_title(title, fontsize=10)
         ax_m.set_xticks(np.arange(N_MASK + 1) - 0.5, minor=True)  # cell borders, so light cells stay visible
         ax_m.set_yticks(np.arange(N_MASK + 1) - 0.5, minor=True)
         ax_m.tick_params(which="minor", length=0)
         ax_m.grid(True, which="minor", color=COLORS["grey"], lw=0.8)
-        ax_m.set_ylabel("query i")
+        ax_m.set_ylabel(tr("query i"))
         self.fig.get_layout_engine().set(rect=(0, 0, 1, 0.92))  # a band on top for the note
         self.note = self.fig.text(0.5, 0.99, " ", ha="center", va="top", fontsize=9, color=COLORS["vermillion"])
         self.animated = [self.im_mask, self.im_w, self.note]
@@ -175,14 +177,14 @@ class MaskExplorer(Explorer):
                 toggle = self.controls[toggle_name(i, j)]
                 toggle.description = f"{r['weights'][i, j]:.2f}" if r["mask"][i, j] else "·"
         if r["blind_rows"]:
-            self.note.set_text(f"{', '.join(r['blind_rows'])} may attend to nothing: "
-                               "no softmax is possible, its weights are all 0 here")
+            self.note.set_text(tr("{words} may attend to nothing: no softmax is possible, its weights are all 0 here",
+                                  words=", ".join(r["blind_rows"])))
         else:
-            self.note.set_text("every row sums to 1 over the squares it may see")
+            self.note.set_text(tr("every row sums to 1 over the squares it may see"))
 
     def layout(self):
         c = self.controls
-        header = [widgets.Label("sees →", layout=widgets.Layout(width="72px"))]
+        header = [widgets.Label(tr("sees →"), layout=widgets.Layout(width="72px"))]
         header += [widgets.Label(t, layout=widgets.Layout(width="52px")) for t in MASK_TOKENS]
         rows = [widgets.HBox([widgets.Label(t, layout=widgets.Layout(width="72px"))]
                              + [c[toggle_name(i, j)] for j in range(N_MASK)]) for i, t in enumerate(MASK_TOKENS)]

@@ -7,13 +7,14 @@ from matplotlib.patches import Rectangle
 
 from .. import reference as ref
 from ..data import SOURCE, STATE_DIMS, TARGET, image_patches, load_image, translation_states
+from ..i18n import N_, tr, translate
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
 __all__ = ["CrossAttentionExplorer", "ImageAttentionExplorer", "explore_cross_attention", "explore_image_attention"]
 
 STEPS = {f"step {t + 1}: about to say '{word}'": t for t, word in enumerate(TARGET)}
-SCORING = ["dot product", "additive (untrained)"]
+SCORING = [N_("dot product"), N_("additive (untrained)")]
 
 
 def additive_parameters(d=4, hidden=6, seed=9):
@@ -36,16 +37,18 @@ class CrossAttentionExplorer(Explorer):
 
     name = "cross_attention"
     chapter = 9
-    title = "cross-attention: 我是中国人 → I am Chinese"
+    title = N_("cross-attention: 我是中国人 → I am Chinese")
     figsize = (9.4, 3.3)
     bench_values = ([{"step": s} for s in list(STEPS)[1:] + list(STEPS)[:1]]
                     + [{"scoring": SCORING[1]}] + [{"step": s} for s in list(STEPS)[1:]] + [{"scoring": SCORING[0]}])
 
     def build(self):
         self.S, self.H = translation_states()
-        self.controls["step"] = widgets.Dropdown(options=list(STEPS), value=list(STEPS)[0], description="decoder",
+        steps = [(tr("step {t}: about to say '{word}'", t=t + 1, word=TARGET[t]), key) for key, t in STEPS.items()]
+        self.controls["step"] = widgets.Dropdown(options=steps, value=list(STEPS)[0], description=tr("decoder"),
                                                  style=SLIDER_STYLE, layout=control_layout("360px"))
-        self.controls["scoring"] = widgets.ToggleButtons(options=SCORING, value=SCORING[0], description="scores",
+        self.controls["scoring"] = widgets.ToggleButtons(options=[(translate(s), s) for s in SCORING], value=SCORING[0],
+                                                         description=tr("scores"),
                                                          style={"description_width": "60px", "button_width": "160px"})
         ax_a, ax_w, ax_c = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 1, 1]})
         m, T = len(SOURCE), len(TARGET)
@@ -53,18 +56,19 @@ class CrossAttentionExplorer(Explorer):
         ax_a.set_xticks(range(m), SOURCE)
         ax_a.set_yticks(range(T), TARGET)
         ax_a.grid(False)
-        ax_a.set_xlabel("source (encoder)")
-        ax_a.set_title("alignment (rows sum to 1)", fontsize=10)
+        ax_a.set_xlabel(tr("source (encoder)"))
+        ax_a.set_title(tr("alignment (rows sum to 1)"), fontsize=10)
         self.row_box = ax_a.add_patch(Rectangle((-0.5, -0.5), m, 1, fill=False, edgecolor=COLORS["vermillion"], lw=2.5))
         self.bars = ax_w.bar(range(m), np.zeros(m), color=COLORS["blue"])
         self.bar_texts = [ax_w.text(j, 0, "", ha="center", va="bottom", fontsize=9) for j in range(m)]
         ax_w.set_xticks(range(m), SOURCE)
         ax_w.set_ylim(0, 1.08)
-        ax_w.set_title("this step's weights", fontsize=10)
+        ax_w.set_title(tr("this step's weights"), fontsize=10)
         self.ctx_bars = ax_c.bar(range(len(STATE_DIMS)), np.zeros(len(STATE_DIMS)), color=COLORS["green"])
-        ax_c.set_xticks(range(len(STATE_DIMS)), STATE_DIMS, fontsize=8)
+        names = {"speaker": tr("speaker"), "be": tr("be"), "country": tr("country"), "person": tr("person")}
+        ax_c.set_xticks(range(len(STATE_DIMS)), [names.get(d, d) for d in STATE_DIMS], fontsize=8)
         ax_c.set_ylim(0, 1.08)
-        ax_c.set_title("context vector = weights · S", fontsize=10)
+        ax_c.set_title(tr("context vector = weights · S"), fontsize=10)
         self.animated = [self.im, self.row_box, *self.bars, *self.bar_texts, *self.ctx_bars]
 
     def result(self):
@@ -91,7 +95,7 @@ class CrossAttentionExplorer(Explorer):
 # --- attention over an image -----------------------------------------------------------------
 
 PATCH = 8
-SCORES = ["−distance² (how alike)", "dot product (how bright)"]
+SCORES = [N_("−distance² (how alike)"), N_("dot product (how bright)")]
 
 
 def hue_colour(hue):
@@ -115,7 +119,7 @@ class ImageAttentionExplorer(Explorer):
 
     name = "image_attention"
     chapter = 9
-    title = "attention over image patches"
+    title = N_("attention over image patches")
     figsize = (8.4, 3.6)
     bench_values = ([{"hue": h} for h in (20, 60, 120, 200, 230, 300, 0)]
                     + [{"temperature": t} for t in (0.01, 0.3, 0.05)] + [{"score": SCORES[1]}, {"hue": 120},
@@ -125,10 +129,12 @@ class ImageAttentionExplorer(Explorer):
         self.image = load_image()
         self.patches = image_patches(self.image, PATCH)
         slider = dict(style=SLIDER_STYLE, layout=control_layout("330px"), continuous_update=True)
-        self.controls["hue"] = widgets.IntSlider(0, min=0, max=359, step=5, description="query hue (°)", **slider)
+        self.controls["hue"] = widgets.IntSlider(0, min=0, max=359, step=5, description=tr("query hue (°)"), **slider)
         self.controls["temperature"] = widgets.FloatLogSlider(0.05, base=10, min=-2.5, max=0, step=0.1,
-                                                               description="temperature", readout_format=".3f", **slider)
-        self.controls["score"] = widgets.ToggleButtons(options=SCORES, value=SCORES[0], description="score",
+                                                               description=tr("temperature"), readout_format=".3f",
+                                                               **slider)
+        self.controls["score"] = widgets.ToggleButtons(options=[(translate(s), s) for s in SCORES], value=SCORES[0],
+                                                       description=tr("score"),
                                                        style={"description_width": "60px", "button_width": "190px"})
         ax_i, ax_q = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         H, W, _ = self.image.shape
@@ -139,16 +145,16 @@ class ImageAttentionExplorer(Explorer):
         ax_i.set_xticks(np.arange(0, W + 1, 32))
         ax_i.set_yticks(np.arange(0, H + 1, 32))
         ax_i.grid(False)
-        ax_i.set_xlabel(f"{cols} × {rows} patches of {PATCH} × {PATCH} pixels")
+        ax_i.set_xlabel(tr("{cols} × {rows} patches of {size} × {size} pixels", cols=cols, rows=rows, size=PATCH))
         self.best = ax_i.add_patch(Rectangle((0, 0), PATCH, PATCH, fill=False, edgecolor="white", lw=2))
-        ax_i.set_title("where attention goes (dark = little weight)", fontsize=10)
+        ax_i.set_title(tr("where attention goes (dark = little weight)"), fontsize=10)
         ax_q.set_xlim(0, 1)
         ax_q.set_ylim(0, 2.2)
         ax_q.axis("off")
         self.query_swatch = ax_q.add_patch(Rectangle((0.1, 1.2), 0.8, 0.8, color="red"))
         self.context_swatch = ax_q.add_patch(Rectangle((0.1, 0.1), 0.8, 0.8, color="grey"))
-        ax_q.text(0.5, 2.05, "query colour", ha="center", fontsize=9)
-        ax_q.text(0.5, 0.95, "what attention returns", ha="center", fontsize=9)
+        ax_q.text(0.5, 2.05, tr("query colour"), ha="center", fontsize=9)
+        ax_q.text(0.5, 0.95, tr("what attention returns"), ha="center", fontsize=9)
         self.top_text = ax_q.text(0.5, -0.05, "", ha="center", va="top", fontsize=9)
         self.animated = [self.heat, self.best, self.query_swatch, self.context_swatch, self.top_text]
 
@@ -169,7 +175,7 @@ class ImageAttentionExplorer(Explorer):
         self.best.set_xy((c * PATCH, r * PATCH))
         self.query_swatch.set_color(res["query"])
         self.context_swatch.set_color(np.clip(res["context"], 0, 1))
-        self.top_text.set_text(f"top patch: {res['top_weight']:.3f}")
+        self.top_text.set_text(tr("top patch: {weight:.3f}", weight=res["top_weight"]))
 
     def layout(self):
         c = self.controls

@@ -3,6 +3,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import reference as ref
+from ..i18n import N_, tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -26,21 +27,21 @@ class LocalWindowExplorer(Explorer):
 
     name = "local_window"
     chapter = 10
-    title = "local attention: window and layers"
+    title = N_("local attention: window and layers")
     figsize = (8.4, 3.8)
     bench_values = ([{"window": w} for w in (1, 2, 4, 8, 0, 3)] + [{"layers": k} for k in (2, 3, 4, 6, 1)]
                     + [{"window": 5}, {"layers": 3}])
 
     def build(self):
         slider = dict(style=SLIDER_STYLE, layout=control_layout("330px"), continuous_update=True)
-        self.controls["window"] = widgets.IntSlider(2, min=0, max=12, description="window", **slider)
-        self.controls["layers"] = widgets.IntSlider(1, min=1, max=8, description="layers", **slider)
+        self.controls["window"] = widgets.IntSlider(2, min=0, max=12, description=tr("window"), **slider)
+        self.controls["layers"] = widgets.IntSlider(1, min=1, max=8, description=tr("layers"), **slider)
         ax_m, ax_r = self.fig.subplots(1, 2)
         self.im_mask = ax_m.imshow(np.zeros((N_TOKENS, N_TOKENS)), cmap="cividis", vmin=0, vmax=1)
         self.im_reach = ax_r.imshow(np.zeros((N_TOKENS, N_TOKENS)), cmap="cividis", vmin=0, vmax=1)
-        for ax, title in ((ax_m, "one layer: |i − j| ≤ window"), (ax_r, "reachable through the layers")):
-            ax.set_xlabel("key j")
-            ax.set_ylabel("token i")
+        for ax, title in ((ax_m, tr("one layer: |i − j| ≤ window")), (ax_r, tr("reachable through the layers"))):
+            ax.set_xlabel(tr("key j"))
+            ax.set_ylabel(tr("token i"))
             ax.grid(False)
             ax.set_title(title, fontsize=10)
         self.fig.get_layout_engine().set(rect=(0, 0, 1, 0.9))  # a band on top for the numbers
@@ -59,10 +60,16 @@ class LocalWindowExplorer(Explorer):
         self.im_mask.set_data(r["mask"].astype(float))
         self.im_reach.set_data(r["reach"].astype(float))
         share = r["pairs"] / N_TOKENS**2
-        where = "every token reaches every token" if r["all_connected"] else \
-            f"token 0 reaches {r['first_token_reach']} of {N_TOKENS} tokens"
-        self.note.set_text(f"{r['pairs']} of {N_TOKENS}² = {N_TOKENS**2} scores per layer ({share:.0%});  "
-                           f"after {r['layers']} layer{'s' * (r['layers'] > 1)}: {where}")
+        where = tr("every token reaches every token") if r["all_connected"] else \
+            tr("token 0 reaches {reach} of {n} tokens", reach=r["first_token_reach"], n=N_TOKENS)
+        pairs, layers = r["pairs"], r["layers"]
+        if layers == 1:
+            self.note.set_text(tr("{pairs} of {n}² = {total} scores per layer ({share:.0%});  after 1 layer: {where}",
+                                  pairs=pairs, n=N_TOKENS, total=N_TOKENS**2, share=share, where=where))
+        else:
+            self.note.set_text(tr("{pairs} of {n}² = {total} scores per layer ({share:.0%});  "
+                                  "after {layers} layers: {where}", pairs=pairs, n=N_TOKENS, total=N_TOKENS**2,
+                                  share=share, layers=layers, where=where))
 
     def layout(self):
         c = self.controls

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import reference as ref
 from ..data import S1, S2, SENTENCES, embed, hand_projections
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -70,7 +70,7 @@ class OverSmoothingExplorer(Explorer):
 
     name = "over_smoothing"
     chapter = 11
-    title = "stacked attention layers: how alike the tokens become"
+    title = N_("stacked attention layers: how alike the tokens become")
     figsize = (9.2, 4.6)
     bench_values = (
         {"layers": 2}, {"layers": 3}, {"residual": True}, {"layers": 6}, {"norm": "pre"}, {"layers": 12},

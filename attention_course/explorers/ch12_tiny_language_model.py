@@ -9,7 +9,7 @@ from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
 from .. import corpus, tiny_lm
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..style import COLORS, cjk_font_path
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -42,7 +42,7 @@ class TinyLanguageModelExplorer(Explorer):
 
     name = "tiny_language_model"
     chapter = 12
-    title = "the tiny language model: prompt, temperature, top-k"
+    title = N_("the tiny language model: prompt, temperature, top-k")
     figsize = (9.6, 5.0)
     bench_values = (
         [{"temperature": t} for t in (0.5, 0.2, 0.0, 1.5, 2.0)]

@@ -1,11 +1,13 @@
 """Every registered interactive figure, driven without a browser (Agg canvas)."""
 import io
+import re
 import warnings
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from attention_course import i18n
 from attention_course.explorers import EXPLORERS, TwoPeopleExplorer, WeightedAverageExplorer
 
 
@@ -77,3 +79,26 @@ def test_two_people_average():
     assert ex.average() == 35.0
     ex.set(w=0.8)
     assert ex.average() == pytest.approx(32.0)
+
+
+# What may stay in Latin letters in a Chinese explorer: tokens and data, symbols and formulas, names of terms.
+LATIN_KEPT = re.compile(r"Chinese|softmax|argmax|LayerNorm|pre-LN|post-LN|Concat|ValueError|top-k|tanh|sin|cos|heads|"
+                        r"d_k|d_model|W_[qkvo]|mathdefault|scores|[A-Za-z](?![A-Za-z])")
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_every_label_speaks_chinese_in_chinese(name, monkeypatch):
+    """Built after set_language("zh"), an explorer shows no English word: not in its figure, its controls,
+    its drop-down options or its text/plain; the controls' values stay the English keys."""
+    english = EXPLORERS[name](interactive=False)
+    monkeypatch.setitem(i18n._state, "language", "zh")
+    explorer = EXPLORERS[name](interactive=False)
+    explorer.refresh()
+    texts = [t.get_text() for t in explorer.fig.findobj(lambda a: hasattr(a, "get_text"))]
+    for control in explorer.controls.values():
+        texts += [control.description, getattr(control, "tooltip", None) or ""]
+        texts += list(getattr(control, "_options_labels", ()) or ())
+    texts.append(explorer._repr_mimebundle_()["text/plain"])
+    words = {w for text in texts for w in re.findall(r"[A-Za-z]{2,}", LATIN_KEPT.sub(" ", text))}
+    assert not words, f"{name}: English left in Chinese: {sorted(words)}"
+    assert {k: c.value for k, c in explorer.controls.items()} == {k: c.value for k, c in english.controls.items()}

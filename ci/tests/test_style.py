@@ -38,6 +38,24 @@ def test_font_covers_every_chinese_character_in_the_course():
     assert missing == []
 
 
+def test_font_covers_every_chinese_character_of_the_translations():
+    """Translated labels, notes and messages (the package's catalogs) and the Chinese notebooks' text (zh/po)
+    are drawn in figures: a character outside the bundled font would be a box."""
+    import polib
+
+    cmap = TTFont(cjk_font_path()).getBestCmap()
+    paths = sorted(ROOT.glob("attention_course/locale/zh/LC_MESSAGES/*.po")) + sorted(ROOT.glob("zh/po/*.po"))
+    assert len(paths) > 13
+    missing = {}
+    for path in paths:
+        for e in polib.pofile(str(path)):
+            for ch in CJK.findall(e.msgstr):
+                if ord(ch) not in cmap:
+                    missing.setdefault(ch, f"{path.name}: {e.msgid[:50]!r}")
+    assert missing == {}, "characters missing from the bundled font (use common characters):\n" + "\n".join(
+        f"{ch} U+{ord(ch):04X} in {where}" for ch, where in sorted(missing.items()))
+
+
 def test_font_covers_the_common_characters():
     cmap = TTFont(cjk_font_path()).getBestCmap()
     level1 = [bytes([r, c]).decode("gb2312") for r in range(0xB0, 0xD8) for c in range(0xA1, 0xFF)
@@ -62,14 +80,19 @@ def test_widget_font_covers_every_chinese_character_of_the_package():
     import sys
 
     sys.path.insert(0, str(ROOT / "ci"))
-    from subset_font import ui_characters
+    from subset_font import ui_characters, ui_zh_characters
 
-    cmap = TTFont(ROOT / "assets" / "fonts" / "NotoSansCJKsc-UI.otf").getBestCmap()
-    missing = [ch for ch in ui_characters() if ord(ch) not in cmap]
-    assert missing == [], "run `python ci/subset_font.py --ui` to rebuild the widget font"
+    for name, chars in (("NotoSansCJKsc-UI.otf", ui_characters()), ("NotoSansCJKsc-UI-zh.otf", ui_zh_characters())):
+        cmap = TTFont(ROOT / "assets" / "fonts" / name).getBestCmap()
+        missing = [ch for ch in chars if ord(ch) not in cmap]
+        assert missing == [], f"{name} lacks {''.join(missing)}: run `python ci/subset_font.py --ui` to rebuild it"
+    # the English subset stays small: none of the translations' characters unless the source has them too
+    english = TTFont(ROOT / "assets" / "fonts" / "NotoSansCJKsc-UI.otf").getBestCmap()
+    assert {chr(c) for c in english if CJK.match(chr(c))} == set(ui_characters())
 
 
-def test_explorer_widgets_carry_the_font():
+def test_explorer_widgets_carry_the_font(monkeypatch):
+    from attention_course import i18n
     from attention_course.explorers import TwoPeopleExplorer
     from attention_course.style import UI_FONT_FAMILY
 
@@ -77,3 +100,9 @@ def test_explorer_widgets_carry_the_font():
     assert "ac-explorer" in ex.widget._dom_classes
     css = ex.widget.children[0].value
     assert "@font-face" in css and UI_FONT_FAMILY in css and len(css) < 40_000
+
+    monkeypatch.setitem(i18n._state, "language", "zh")  # a Chinese notebook: the subset with the translations
+    zh = TwoPeopleExplorer(interactive=True)
+    css_zh = zh.widget.children[0].value
+    assert "@font-face" in css_zh and UI_FONT_FAMILY in css_zh and len(css) < len(css_zh) < 250_000
+    assert "的权重" in zh.controls["w"].description
