@@ -76,7 +76,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import reference as ref
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..style import COLORS
 from .base import SLIDER_STYLE, Explorer, control_layout, register_explorer
 
@@ -91,7 +91,7 @@ class {cls}(Explorer):
 
     name = "{slug}"
     chapter = {n}
-    title = "softmax(scores / √d_k) against d_k"
+    title = N_("softmax(scores / √d_k) against d_k")  # marked for translation, translated when shown
     figsize = (6.5, 3.0)
     bench_values = tuple({{"d_k": d}} for d in (1, 4, 16, 64, 256, 16, 2))
 

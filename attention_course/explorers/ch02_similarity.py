@@ -19,7 +19,7 @@ W_Q, W_K, V = _RNG.normal(size=(3, 2)), _RNG.normal(size=(3, 2)), _RNG.normal(si
 SCORES = {
     N_("dot product q·k"): (lambda q, K: ref.dot_scores(q, K), (-20, 20)),
     N_("cosine similarity"): (lambda q, K: ref.cosine_scores(q, K), (-1.1, 1.1)),
-    "−|q − k|²": (lambda q, K: ref.neg_sq_distance_scores(q, K), (-60, 2)),
+    "−|q − k|²": (lambda q, K: ref.neg_sq_distance_scores(q, K), (-72, 3)),  # lowest: −67.94 (q at 4, 225°)
     N_("additive vᵀtanh(W_q q + W_k k)"): (lambda q, K: ref.additive_scores(q, K, W_Q, W_K, V), (-3, 3)),
 }
 

@@ -68,10 +68,12 @@ class MultiHeadExplorer(Explorer):
         ax_o.set_ylabel(tr("value"))
         ax_o.set_title(tr("苹果's output, Concat(heads) W_o: bar colour = head"), fontsize=10)
         self.animated = [self.im, self.row_box, self.head_title, self.im_rows, self.head_box, self.note, *self.bars]
-        self.keyed = [ax_h.xaxis, ax_h.yaxis, ax_r.xaxis]  # the sentence's words
+        self.keyed = [ax_h.xaxis, ax_h.yaxis, ax_r.xaxis, ax_r.yaxis]  # the sentence's words, the heads' rows
 
     def background_key(self):
-        return self.value("sentence")  # the token labels are part of the (cached) background
+        # the token labels and the rows of the heads panel are part of the (cached) background
+        h = self.value("n_heads")
+        return self.value("sentence"), h if D_MODEL % h == 0 else D_MODEL
 
     def _on_change(self, change):
         if change["owner"] is self.controls["n_heads"] and D_MODEL % change["new"] == 0:
@@ -101,6 +103,9 @@ class MultiHeadExplorer(Explorer):
         self.set_token_ticks([self.ax_h], tokens, N_MAX)
         self.set_token_ticks([self.ax_r], tokens, N_MAX, axis="x")
         i = tokens.index("苹果")
+        self.controls["head"].disabled = bool(r["error"])  # no head to show when the split is refused
+        rows_shown = D_MODEL if r["error"] else h  # one row per head: 2 heads, 2 rows
+        self.ax_r.set_ylim(rows_shown - 0.5, -0.5)
         if r["error"]:
             self.im.set_data(np.full((N_MAX, N_MAX), np.nan))
             self.im_rows.set_data(np.full((D_MODEL, N_MAX), np.nan))

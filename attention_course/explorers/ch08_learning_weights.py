@@ -110,7 +110,8 @@ class TrainingExplorer(Explorer):
         return tuple(self.tokens())  # the sentence's words are tick labels, part of the background
 
     def result(self):
-        step = self.value("step")
+        # snapshots are kept every EVERY steps; a value set from code (set(step=155)) shows the nearest one
+        step = int(np.clip(round(self.value("step") / EVERY) * EVERY, 0, STEPS))
         params = self.history["snapshots"][step]
         tokens = self.tokens()
         _, shown_weights, _ = learning.forward(params, self.shown_batch)

@@ -40,7 +40,7 @@ class LocalWindowExplorer(Explorer):
         self.im_mask = ax_m.imshow(np.zeros((N_TOKENS, N_TOKENS)), cmap="cividis", vmin=0, vmax=1)
         self.im_reach = ax_r.imshow(np.zeros((N_TOKENS, N_TOKENS)), cmap="cividis", vmin=0, vmax=1)
         for ax, title in ((ax_m, tr("one layer: |i − j| ≤ window")), (ax_r, tr("reachable through the layers"))):
-            ax.set_xlabel(tr("key j"))
+            ax.set_xlabel(tr("token j"))
             ax.set_ylabel(tr("token i"))
             ax.grid(False)
             ax.set_title(title, fontsize=10)
