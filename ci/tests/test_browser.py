@@ -80,13 +80,14 @@ def test_notebook_in_jupyterlab(lab, browser, notebook):
         assert rendered.count() >= n_explorers, f"{rendered.count()} interactive figures rendered, {n_explorers} expected"
         if n_explorers:  # the widgets' Chinese labels have a font even without system CJK fonts
             assert page.evaluate("document.fonts.check('14px \"Attention Course CJK\"', '张三')")
-            widget_text = "".join(page.locator(".ac-explorer").all_inner_texts())
-            widget_text += "".join(page.evaluate(
-                "() => [...document.querySelectorAll('.ac-explorer option')].map(o => o.textContent)"))
+            # textContent, not innerText: JupyterLab does not lay out cells far off screen
+            widget_text = "".join(page.evaluate(
+                "() => [...document.querySelectorAll('.ac-explorer')].map(e => e.textContent)"))
             missing = set(CJK.findall(widget_text)) - embedded_font_characters(page)
             assert not missing, f"tofu: the widgets' font lacks {''.join(sorted(missing))} (python ci/subset_font.py --ui)"
             if notebook.startswith("zh/"):  # the Chinese edition's controls are labelled in Chinese
-                labels = "".join(page.locator(".ac-explorer .widget-label").all_inner_texts())
+                labels = "".join(page.evaluate(
+                    "() => [...document.querySelectorAll('.ac-explorer .widget-label')].map(e => e.textContent)"))
                 assert CJK.search(labels), f"no Chinese in the widgets' labels: {labels[:200]!r}"
         shot = None
         if os.environ.get("SCREENSHOTS") and notebook.startswith(("solutions/", "zh/solutions/")):
