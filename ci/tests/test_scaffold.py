@@ -31,7 +31,9 @@ def test_a_scaffolded_chapter_passes_the_tests(tmp_path):
                "ci/tests/test_nbgrader_course.py",
                "ci/tests/test_checks.py", "ci/tests/test_manifest.py", "ci/tests/test_notebooks.py",
                "ci/tests/test_generator.py", "ci/tests/test_i18n.py", "ci/tests/test_style.py",
-               "ci/tests/test_explorers.py", "-k", "99 or scaffold_demo or not (wrong_kind or test_explorers)"], tmp_path,
+               "ci/tests/test_explorers.py",
+               # a new chapter is not translated yet: `make_zh.py check` (and test_zh) asks for that next
+               "-k", "(99 or scaffold_demo or not (wrong_kind or test_explorers)) and not speaks_chinese"], tmp_path,
               **env_without_nbgrader)
     assert " passed" in out and "failed" not in out
     out = run(["-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--nbval", "--nbval-current-env",
