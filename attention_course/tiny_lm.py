@@ -14,7 +14,7 @@ intermediate values too, so ``loss_and_gradients`` runs the same computation pie
 what the backward pass needs, and then goes backwards through it with chapter 08's tools
 (``reference.softmax_backward`` for every softmax); ``ci/tests/test_tiny_lm.py`` checks that both
 forward passes agree, that the gradients match finite differences and PyTorch's autograd, and that
-training from the seed reproduces the checkpoint in ``assets/models/``.
+training again from the same random seed reproduces the checkpoint in ``assets/models/``.
 
 Parameters are one flat dict of arrays: "tok" (V, d), "pos" (n_ctx, d), "lnf_gamma", "lnf_beta" (d,),
 and for block l the keys of ``reference.transformer_block`` prefixed with "l." ("0.W_q", "1.b_2", …).
